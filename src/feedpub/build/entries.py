@@ -1,0 +1,59 @@
+"""Article -> Entry: every per-story value resolved once, for all three formats."""
+
+from __future__ import annotations
+
+from feedpub.build.render import (
+    compose_content,
+    first_paragraph_text,
+    render_body,
+    render_dateline,
+)
+from feedpub.model import Article, Category, Entry, Person, Site
+
+
+def article_url(article: Article, site: Site) -> str:
+    """The story's page: its own ``url``, else the site URL, first section and id."""
+    return article.url or f"{site.url}{article.sections[0]}/{article.id}"
+
+
+def entry_id(article: Article, site: Site) -> str:
+    # Built from the record id alone, so it survives any change of headline or URL.
+    return site.id_prefix + article.id
+
+
+def make_entry(article: Article, site: Site) -> Entry:
+    agency = site.find_agency(article.agency)
+    url = article_url(article, site)
+    body_html = render_body(article.body, url)
+    dateline_text = render_dateline(site.dateline_format, article.dateline, agency)
+    return Entry(
+        id=entry_id(article, site),
+        url=url,
+        title=article.headline,
+        summary=article.summary or first_paragraph_text(body_html),
+        content_html=compose_content(body_html, dateline_text, article.image, article.language),
+        published=article.published,
+        updated=article.updated or article.published,
+        modified=article.updated is not None,
+        # A story without a byline is credited to the agency that filed it, never to
+        # the publishing agency by inheritance from the feed.
+        authors=tuple(Person(name=name) for name in article.byline)
+        or (Person(name=agency.name, url=agency.url),),
+        agency=agency,
+        rights=agency.rights,
+        dateline=article.dateline,
+        dateline_text=dateline_text,
+        categories=_categories(article, site),
+        image=article.image,
+        language=article.language,
+    )
+
+
+def _categories(article: Article, site: Site) -> tuple[Category, ...]:
+    titles = {section.slug: section.title for section in site.sections}
+    sections = tuple(
+        Category(term=slug, label=titles[slug], scheme=f"{site.url}sections")
+        for slug in article.sections
+    )
+    tags = tuple(Category(term=tag, label=tag, scheme=f"{site.url}tags") for tag in article.tags)
+    return sections + tags

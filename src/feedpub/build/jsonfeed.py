@@ -1,0 +1,108 @@
+"""Feed -> JSON Feed 1.1 bytes (https://jsonfeed.org/version/1.1), written by hand.
+
+Keys are emitted in a fixed order and optional ones only when they have a value, so
+the bytes depend on the Feed alone. feedpub's additions live under ``_feedpub``, as
+the spec asks extensions to ("keys that start with an underscore").
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from feedpub.build.render import image_title
+from feedpub.model import Agency, Entry, Feed, FeedFile, Image, Person
+
+FILENAME = "feed.json"
+MEDIA_TYPE = "application/feed+json; charset=utf-8"
+VERSION = "https://jsonfeed.org/version/1.1"
+EXTENSION_ABOUT = "https://feedpub.org/ns/1.0"
+
+JSON = dict[str, Any]
+
+
+def jsonfeed_file(feed: Feed, feeds_url: str) -> FeedFile:
+    document: JSON = {
+        "version": VERSION,
+        "title": feed.title,
+        "home_page_url": feed.home_url,
+        "feed_url": feed.self_url(feeds_url, FILENAME),
+        "description": feed.description,
+        "language": feed.language,
+        "authors": [_person(Person(name=feed.publisher.name, url=feed.publisher.url))],
+        "_feedpub": _compact(
+            {
+                "about": EXTENSION_ABOUT,
+                "id": feed.id,
+                "updated": feed.updated.isoformat(),
+                "rights": feed.rights or None,
+                "publisher": _agency(feed.publisher),
+            }
+        ),
+        "items": [_item(entry) for entry in feed.entries],
+    }
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return FeedFile(
+        path=feed.file_path(FILENAME), content=text.encode("utf-8"), media_type=MEDIA_TYPE
+    )
+
+
+def _item(entry: Entry) -> JSON:
+    image = entry.image
+    return _compact(
+        {
+            "id": entry.id,
+            "url": entry.url,
+            "title": entry.title,
+            "content_html": entry.content_html,
+            "summary": entry.summary,
+            "image": image.url if image else None,
+            "date_published": entry.published.isoformat(),
+            "date_modified": entry.updated.isoformat() if entry.modified else None,
+            "authors": [_person(author) for author in entry.authors],
+            "tags": list(dict.fromkeys(category.label for category in entry.categories)),
+            "language": entry.language,
+            "attachments": [_attachment(image)] if image else None,
+            "_feedpub": _compact(
+                {
+                    "about": EXTENSION_ABOUT,
+                    "dateline": _compact(
+                        {
+                            "text": entry.dateline_text,
+                            "city": entry.dateline.city,
+                            "country": entry.dateline.country,
+                        }
+                    ),
+                    "agency": _agency(entry.agency),
+                    "rights": entry.rights,
+                    "image": _compact({"caption": image.caption, "credit": image.credit})
+                    if image
+                    else None,
+                }
+            ),
+        }
+    )
+
+
+def _attachment(image: Image) -> JSON:
+    return _compact(
+        {
+            "url": image.url,
+            "mime_type": image.type,
+            "title": image_title(image),
+            "size_in_bytes": image.length,
+        }
+    )
+
+
+def _person(person: Person) -> JSON:
+    return _compact({"name": person.name, "url": person.url})
+
+
+def _agency(agency: Agency) -> JSON:
+    return {"abbreviation": agency.abbreviation, "name": agency.name, "url": agency.url}
+
+
+def _compact(mapping: JSON) -> JSON:
+    """The mapping without keys whose value is None or empty: JSON Feed omits, never nulls."""
+    return {key: value for key, value in mapping.items() if value not in (None, "", [], {})}

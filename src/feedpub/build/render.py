@@ -1,0 +1,120 @@
+"""Article text -> what readers see: sanitised HTML content, plain-text summary, dateline.
+
+Bodies are Markdown that may carry raw HTML from editors or wire copy, so every
+rendered body goes through an allow-list sanitiser before anything of ours is added.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import cache
+
+import nh3
+from markdown_it import MarkdownIt
+
+from feedpub.model import Agency, Dateline, Image
+
+# What a story may contain after sanitising; everything else (script, iframe, style,
+# form, on* handlers, javascript: URLs) is removed by nh3.
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "figcaption",
+        "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "li", "ol", "p",
+        "pre", "q", "s", "small", "strong", "sub", "sup", "table", "tbody", "td", "tfoot",
+        "th", "thead", "tr", "u", "ul",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "*": {"lang", "dir", "title"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "ol": {"start"},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+# Scripts written right to left (ISO 639-1 and -3 codes); their content gets dir="rtl".
+RTL_LANGUAGES = frozenset(
+    {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "ps", "sd", "ug", "ur", "yi"}
+)
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+_WHITESPACE = re.compile(r"\s+")
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    # CommonMark with raw HTML allowed through to the sanitiser, plus GFM tables.
+    return MarkdownIt("commonmark").enable("table")
+
+
+def render_body(markdown: str, base_url: str) -> str:
+    """Markdown -> sanitised HTML; relative links and images resolved against ``base_url``."""
+    raw = _markdown().render(markdown)
+    return nh3.clean(
+        raw,
+        tags=set(ALLOWED_TAGS),
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        link_rel=None,
+        url_relative=("rewrite_with_base", base_url),
+    ).strip()
+
+
+def plain_text(fragment: str) -> str:
+    """The text of an HTML fragment, tags dropped, entities decoded, whitespace folded."""
+    text = html.unescape(nh3.clean(fragment, tags=set(), attributes={}))
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def first_paragraph_text(body_html: str) -> str:
+    """The default summary: the body's first paragraph as plain text."""
+    match = _FIRST_PARAGRAPH.search(body_html)
+    return plain_text(match.group(1) if match else body_html)
+
+
+def render_dateline(template: str, dateline: Dateline, agency: Agency) -> str:
+    """E.g. ``TEHRAN (FNA) –``: the configured format, the city upper-cased."""
+    return template.format(
+        city=dateline.city.upper(),
+        country=dateline.country or "",
+        agency=agency.abbreviation,
+        agency_name=agency.name,
+    ).strip()
+
+
+def image_title(image: Image) -> str | None:
+    """The caption with the photo credit, as shown under the photo and in enclosures."""
+    parts = [image.caption, f"Photo: {image.credit}" if image.credit else None]
+    return " — ".join(p for p in parts if p) or None
+
+
+def compose_content(
+    body_html: str, dateline_text: str, image: Image | None, language: str | None
+) -> str:
+    """The entry's full HTML: the dateline opens the first paragraph, the photo follows."""
+    dateline_html = f'<span class="dateline">{html.escape(dateline_text)}</span>'
+    if body_html.startswith("<p>"):
+        content = f"<p>{dateline_html} {body_html[3:]}"
+    else:
+        content = f"<p>{dateline_html}</p>\n{body_html}"
+    if image is not None:
+        content += "\n" + _figure(image)
+    if language and language.split("-")[0].lower() in RTL_LANGUAGES:
+        content = f'<div dir="rtl" lang="{html.escape(language)}">\n{content}\n</div>'
+    return content
+
+
+def _figure(image: Image) -> str:
+    size = "".join(
+        f' {name}="{value}"'
+        for name, value in (("width", image.width), ("height", image.height))
+        if value
+    )
+    alt = html.escape(image.caption or "", quote=True)
+    caption = image_title(image)
+    figcaption = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+    return (
+        f'<figure><img src="{html.escape(image.url, quote=True)}" alt="{alt}"{size}>'
+        f"{figcaption}</figure>"
+    )

@@ -1,0 +1,324 @@
+"""articles/**/*.md -> Articles, and every problem in every record that was rejected.
+
+A bad record never stops the load: it is reported and left out, and every good
+record is still returned. Records are read in path order so the result, and the
+choice of which duplicate id wins, never depends on the file system.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from feedpub.errors import Problem
+from feedpub.load.dates import EXAMPLE, DateError, find_zone, parse_datetime
+from feedpub.load.fields import Fields, xml_safe
+from feedpub.load.frontmatter import split_record
+from feedpub.load.yamltext import MappingNode, compose
+from feedpub.model import Article, Dateline, Image, Site, Source
+
+ARTICLE_KEYS = frozenset(
+    {
+        "id",
+        "headline",
+        "dateline",
+        "published",
+        "updated",
+        "sections",
+        "agency",
+        "byline",
+        "summary",
+        "tags",
+        "image",
+        "language",
+        "url",
+    }
+)
+DATELINE_KEYS = frozenset({"city", "country"})
+IMAGE_KEYS = frozenset({"url", "caption", "credit", "type", "length", "width", "height"})
+ARTICLE_ID = re.compile(r"[A-Za-z0-9._-]+")
+MIME_TYPE = re.compile(r"[a-z]+/[A-Za-z0-9.+-]+")
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")  # BCP 47, simplified
+FRONT_MATTER_LINE = 2  # the YAML starts on the line after the opening '---'
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedArticles:
+    articles: tuple[Article, ...]
+    problems: tuple[Problem, ...]
+    rejected: int  # how many record files were left out
+
+
+def find_records(articles_dir: Path) -> list[Path]:
+    """Every ``*.md`` under ``articles_dir``, in a stable order."""
+    return sorted(articles_dir.rglob("*.md"), key=lambda p: p.relative_to(articles_dir).as_posix())
+
+
+def load_articles(articles_dir: Path, site: Site, display_dir: str) -> LoadedArticles:
+    """Read every record under ``articles_dir``; ``display_dir`` prefixes paths in messages."""
+    zone = find_zone(site.timezone)
+    root = articles_dir.resolve()
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    rejected = 0
+    first_seen: dict[str, Article] = {}
+    for path in find_records(articles_dir):
+        display = f"{display_dir.rstrip('/')}/{path.relative_to(articles_dir).as_posix()}"
+        found: list[Problem] = []
+        article = _read_record(path, display, root, site, zone, found)
+        if article is not None:
+            _check_unique(article, first_seen, found)
+        if found:
+            problems.extend(found)
+            rejected += 1
+        elif article is not None:
+            first_seen[article.id] = article
+            articles.append(article)
+    return LoadedArticles(tuple(articles), tuple(problems), rejected)
+
+
+def _check_unique(article: Article, first_seen: dict[str, Article], found: list[Problem]) -> None:
+    other = first_seen.get(article.id)
+    if other is None or other.source is None or article.source is None:
+        return
+    found.append(
+        Problem(
+            article.source.path,
+            article.source.line,
+            "id",
+            f"{article.id!r} is already used by {other.source.path}",
+            "Give every story its own id",
+        )
+    )
+
+
+def _read_record(
+    path: Path, display: str, root: Path, site: Site, zone: tzinfo, problems: list[Problem]
+) -> Article | None:
+    if not path.resolve().is_relative_to(root):
+        problems.append(
+            Problem(
+                display,
+                None,
+                None,
+                "the file links to a place outside the articles folder",
+                "Copy the record into the folder instead",
+            )
+        )
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        problems.append(Problem(display, None, None, f"cannot be read ({error.strerror})"))
+        return None
+    raw = split_record(data, display)
+    if isinstance(raw, Problem):
+        problems.append(raw)
+        return None
+    node = compose(raw.front_matter, display, FRONT_MATTER_LINE, problems)
+    if node is None:
+        if not problems:
+            problems.append(
+                Problem(
+                    display,
+                    FRONT_MATTER_LINE,
+                    None,
+                    "the front matter is empty",
+                    "Write at least id, headline, dateline, published, sections",
+                )
+            )
+        return None
+    if not isinstance(node, MappingNode):
+        problems.append(
+            Problem(
+                display,
+                FRONT_MATTER_LINE,
+                None,
+                "the front matter must be a mapping of keys to values",
+                "Write one 'key: value' per line",
+            )
+        )
+        return None
+    fields = Fields(node, path=display, first_line=FRONT_MATTER_LINE, problems=problems)
+    article = _read_article(fields, raw.body, site, zone)
+    if not raw.body.strip():
+        problems.append(
+            Problem(
+                display,
+                raw.body_line,
+                "body",
+                "the story has no text",
+                "Write the story below the closing '---'",
+            )
+        )
+    return None if problems else article
+
+
+def _read_article(fields: Fields, body: str, site: Site, zone: tzinfo) -> Article | None:
+    fields.reject_unknown(ARTICLE_KEYS)
+    article_id = _article_id(fields)
+    headline = fields.text("headline", required=True, what="the story's headline")
+    dateline = _dateline(fields)
+    published = _datetime(fields, "published", zone, required=True)
+    updated = _datetime(fields, "updated", zone)
+    if published and updated and updated < published:
+        fields.problem(
+            fields.node("updated"),
+            "updated",
+            "is earlier than 'published'",
+            "A correction comes after the story; check both times",
+        )
+    sections = _sections(fields, site)
+    agency = _agency(fields, site)
+    language = _language(fields, "language")
+    if (
+        article_id is None
+        or headline is None
+        or dateline is None
+        or published is None
+        or sections is None
+        or agency is None
+    ):
+        return None
+    return Article(
+        id=article_id,
+        headline=headline,
+        dateline=dateline,
+        published=published,
+        updated=updated,
+        sections=sections,
+        agency=agency,
+        byline=fields.text_list("byline") or (),
+        summary=fields.text("summary"),
+        tags=fields.text_list("tags", what="a list of tags") or (),
+        image=_image(fields),
+        language=language,
+        url=_absolute_url(fields, "url"),
+        body=xml_safe(body),
+        source=Source(path=fields.path, line=fields.line),
+    )
+
+
+def _article_id(fields: Fields) -> str | None:
+    value = fields.text("id", required=True, what="a stable id such as fna-20261118-budget-vote")
+    if value is None:
+        return None
+    if not ARTICLE_ID.fullmatch(value) or value in (".", ".."):
+        fields.problem(
+            fields.node("id"),
+            "id",
+            f"{value!r} has characters an id cannot have",
+            "Use only letters, digits, '.', '_' and '-'",
+        )
+        return None
+    return value
+
+
+def _dateline(fields: Fields) -> Dateline | None:
+    dateline = fields.mapping("dateline", required=True, what="the city the story was filed from")
+    if dateline is None:
+        return None
+    dateline.reject_unknown(DATELINE_KEYS)
+    city = dateline.text("city", required=True, what="the city, e.g. Tehran")
+    return None if city is None else Dateline(city=city, country=dateline.text("country"))
+
+
+def _datetime(fields: Fields, key: str, zone: tzinfo, *, required: bool = False) -> datetime | None:
+    value = fields.text(key, required=required, what=f"a date and time such as {EXAMPLE}")
+    if value is None:
+        return None
+    try:
+        return parse_datetime(value, zone)
+    except DateError as error:
+        fields.problem(fields.node(key), key, str(error), error.hint)
+        return None
+
+
+def _sections(fields: Fields, site: Site) -> tuple[str, ...] | None:
+    slugs = fields.text_list("sections", required=True, what="one or more section slugs")
+    if slugs is None:
+        return None
+    known = [section.slug for section in site.sections]
+    unknown = [slug for slug in slugs if slug not in known]
+    for slug in unknown:
+        fields.problem(
+            fields.node("sections"),
+            "sections",
+            f"unknown section {slug!r}",
+            _closest_hint(slug, known, "Sections are listed in sections.yaml"),
+        )
+    return None if unknown else slugs
+
+
+def _agency(fields: Fields, site: Site) -> str | None:
+    abbreviation = fields.text("agency") or site.agency
+    known = [agency.abbreviation for agency in site.agencies]
+    if abbreviation not in known:
+        fields.problem(
+            fields.node("agency"),
+            "agency",
+            f"unknown agency {abbreviation!r}",
+            _closest_hint(abbreviation, known, "Agencies are listed in feedpub.yaml"),
+        )
+        return None
+    return abbreviation
+
+
+def _language(fields: Fields, key: str) -> str | None:
+    value = fields.text(key)
+    if value is not None and not LANGUAGE_TAG.fullmatch(value):
+        fields.problem(
+            fields.node(key),
+            key,
+            f"{value!r} is not a language tag",
+            "Use a code such as en, fa or ar",
+        )
+        return None
+    return value
+
+
+def _image(fields: Fields) -> Image | None:
+    image = fields.mapping("image", what="the photo's url, caption and credit")
+    if image is None:
+        return None
+    image.reject_unknown(IMAGE_KEYS)
+    url = _absolute_url(image, "url", required=True)
+    mime = image.text("type") or "image/jpeg"
+    if not MIME_TYPE.fullmatch(mime):
+        image.problem(
+            image.node("type"),
+            "type",
+            f"{mime!r} is not a MIME type",
+            "Write it as image/jpeg, image/png or image/webp",
+        )
+    sizes = {key: image.integer(key, minimum=1) for key in ("length", "width", "height")}
+    if url is None:
+        return None
+    return Image(
+        url=url, caption=image.text("caption"), credit=image.text("credit"), type=mime, **sizes
+    )
+
+
+def _absolute_url(fields: Fields, key: str, *, required: bool = False) -> str | None:
+    value = fields.text(key, required=required, what="an absolute https:// URL")
+    if value is None:
+        return None
+    if not re.match(r"https?://[^/\s]+", value) or any(c.isspace() for c in value):
+        fields.problem(
+            fields.node(key),
+            key,
+            f"expected an absolute http(s) URL, got {value!r}",
+            "Write the full address starting with https://",
+        )
+        return None
+    return value
+
+
+def _closest_hint(value: str, known: list[str], where: str) -> str:
+    close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+    if close:
+        return f"Did you mean {close[0]!r}? {where}"
+    return f"{where}: {', '.join(known)}"

@@ -1,0 +1,161 @@
+"""feedpub.yaml -> Site. Defaults live here and nowhere else; unknown keys are errors."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from feedpub.errors import ConfigError, Problem
+from feedpub.load.dates import DateError, find_zone
+from feedpub.load.fields import Fields, read_mapping_file
+from feedpub.model import Agency, Site
+
+DEFAULT_DATELINE_FORMAT = "{city} ({agency}) –"
+DEFAULT_ITEMS_PER_FEED = 50
+DATELINE_PLACEHOLDERS = frozenset({"city", "country", "agency", "agency_name"})
+
+SITE_KEYS = frozenset(
+    {
+        "title",
+        "description",
+        "url",
+        "feeds_url",
+        "language",
+        "timezone",
+        "copyright",
+        "id_prefix",
+        "agency",
+        "agencies",
+        "dateline_format",
+        "items_per_feed",
+    }
+)
+AGENCY_KEYS = frozenset({"name", "url", "rights"})
+
+
+def load_config(path: Path, display: str | None = None) -> Site:
+    """Read feedpub.yaml; raises ConfigError listing every problem found."""
+    problems: list[Problem] = []
+    fields = read_mapping_file(path, display or str(path), problems)
+    site = _read_site(fields) if fields is not None else None
+    if problems or site is None:
+        raise ConfigError(problems)
+    return site
+
+
+def _read_site(fields: Fields) -> Site | None:
+    fields.reject_unknown(SITE_KEYS)
+    title = fields.text("title", required=True, what="the site's name")
+    url = _url(fields, "url", required=True)
+    feeds_url = _url(fields, "feeds_url", required=True)
+    timezone = fields.text("timezone", required=True, what="an IANA time zone such as Asia/Tehran")
+    if timezone is not None:
+        try:
+            find_zone(timezone)
+        except DateError as error:
+            fields.problem(fields.node("timezone"), "timezone", str(error), error.hint)
+            timezone = None
+    agencies = _read_agencies(fields)
+    agency = fields.text("agency", required=True, what="the abbreviation of the site's agency")
+    if agency is not None and agencies and agency not in {a.abbreviation for a in agencies}:
+        fields.problem(
+            fields.node("agency"),
+            "agency",
+            f"{agency!r} is not in 'agencies'",
+            "Add it to 'agencies' or use one of " + ", ".join(a.abbreviation for a in agencies),
+        )
+    dateline_format = _dateline_format(fields)
+    items = fields.integer("items_per_feed", minimum=1)
+    if (
+        title is None
+        or url is None
+        or feeds_url is None
+        or timezone is None
+        or agency is None
+        or dateline_format is None
+        or not agencies
+    ):
+        return None
+    return Site(
+        title=title,
+        description=fields.text("description") or title,
+        url=url,
+        feeds_url=feeds_url,
+        language=fields.text("language") or "en",
+        timezone=timezone,
+        copyright=fields.text("copyright") or "",
+        id_prefix=fields.text("id_prefix") or _default_id_prefix(url),
+        agency=agency,
+        agencies=agencies,
+        dateline_format=dateline_format,
+        items_per_feed=items or DEFAULT_ITEMS_PER_FEED,
+    )
+
+
+def _url(fields: Fields, key: str, *, required: bool = False) -> str | None:
+    """An absolute http(s) URL, normalised to end with '/' so paths can be appended."""
+    value = fields.text(key, required=required, what="an absolute URL such as https://example.org/")
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        fields.problem(
+            fields.node(key),
+            key,
+            f"expected an absolute http(s) URL, got {value!r}",
+            "Write it as https://example.org/",
+        )
+        return None
+    return value if value.endswith("/") else value + "/"
+
+
+def _read_agencies(fields: Fields) -> tuple[Agency, ...]:
+    table = fields.mapping("agencies", required=True, what="a table of agencies")
+    if table is None:
+        return ()
+    agencies = []
+    for abbreviation, _ in table.items():
+        entry = table.mapping(abbreviation, required=True, what="the agency's name and url")
+        if entry is None:
+            continue
+        entry.reject_unknown(AGENCY_KEYS)
+        name = entry.text("name", required=True, what="the agency's full name")
+        url = _url(entry, "url", required=True)
+        if name and url:
+            agencies.append(
+                Agency(abbreviation=abbreviation, name=name, url=url, rights=entry.text("rights"))
+            )
+    return tuple(agencies)
+
+
+def _dateline_format(fields: Fields) -> str | None:
+    text = fields.text("dateline_format") or DEFAULT_DATELINE_FORMAT
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as error:
+        fields.problem(
+            fields.node("dateline_format"),
+            "dateline_format",
+            f"{error}",
+            "Write literal braces as {{ and }}",
+        )
+        return None
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name not in DATELINE_PLACEHOLDERS or spec or conversion:
+            fields.problem(
+                fields.node("dateline_format"),
+                "dateline_format",
+                f"unknown placeholder {{{name}{'!' + conversion if conversion else ''}"
+                f"{':' + spec if spec else ''}}}",
+                "Use " + ", ".join("{" + p + "}" for p in sorted(DATELINE_PLACEHOLDERS)),
+            )
+            return None
+    return text
+
+
+def _default_id_prefix(url: str) -> str:
+    # RFC 4151 tag URI; the date is fixed so ids never change with the calendar.
+    return f"tag:{urlsplit(url).hostname},2026:"

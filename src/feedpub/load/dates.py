@@ -1,0 +1,69 @@
+"""Date-times as editors write them -> aware datetimes that keep the written offset."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+# ISO 8601 profile we accept: a date, 'T' or a space, hours and minutes, optional
+# seconds and fraction, optional offset. A bare date is refused: a news story has a time.
+_ISO_DATETIME = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<time>\d{2}:\d{2}(:\d{2}(\.\d+)?)?)"
+    r"(?P<offset>Z|[+-]\d{2}:?\d{2})?"
+)
+_MAX_OFFSET = timedelta(hours=14)  # the widest offset any zone uses (RFC 3339 allows more)
+
+EXAMPLE = "2026-11-18T10:42:00+03:30"
+
+
+class DateError(ValueError):
+    """The text is not a date-time we accept; str(e) is the problem, .hint the fix."""
+
+    def __init__(self, problem: str, hint: str) -> None:
+        super().__init__(problem)
+        self.hint = hint
+
+
+def find_zone(name: str) -> tzinfo:
+    """The IANA time zone ``name``; raises DateError when there is no such zone."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise DateError(
+            f"unknown time zone {name!r}", "Use an IANA name such as Asia/Tehran or UTC"
+        ) from error
+
+
+def parse_datetime(text: str, zone: tzinfo) -> datetime:
+    """Read an ISO 8601 date-time; one without an offset is local time in ``zone``.
+
+    The result has a fixed offset (the one written, or the zone's at that moment), so
+    feeds show the story's own local time. Seconds are the finest unit kept.
+    """
+    match = _ISO_DATETIME.fullmatch(text.strip())
+    if match is None:
+        raise DateError(
+            f"expected a date and time such as {EXAMPLE}, got {text!r}",
+            "Write it as YYYY-MM-DDTHH:MM:SS with an offset such as +03:30",
+        )
+    offset_text = match["offset"]
+    if offset_text and offset_text != "Z" and ":" not in offset_text:
+        offset_text = offset_text[:3] + ":" + offset_text[3:]
+    try:
+        value = datetime.fromisoformat(f"{match['date']}T{match['time']}{offset_text or ''}")
+    except ValueError as error:
+        raise DateError(
+            f"{text!r} is not a real date and time ({error})", "Check the day, month and hour"
+        ) from error
+    value = value.replace(microsecond=0)
+    if value.tzinfo is None:
+        offset = value.replace(tzinfo=zone).utcoffset() or timedelta(0)
+        return value.replace(tzinfo=timezone(offset))
+    offset = value.utcoffset() or timedelta(0)
+    if abs(offset) > _MAX_OFFSET:
+        raise DateError(
+            f"the UTC offset {match['offset']} in {text!r} is out of range",
+            "Offsets run from -12:00 to +14:00",
+        )
+    return value

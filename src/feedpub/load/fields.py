@@ -1,0 +1,275 @@
+"""Typed reading of YAML mappings, collecting every problem instead of stopping.
+
+A ``Fields`` wraps one mapping node (a record, the config, a nested ``image:``) and
+hands out checked values: ``fields.text("headline", required=True)``. Each mistake
+becomes a ``Problem`` naming the file, the line, the field and what to write.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Collection, Iterator
+from pathlib import Path
+
+from feedpub.errors import Problem
+from feedpub.load.yamltext import (
+    _TAG,
+    PLAIN_TAGS,
+    MappingNode,
+    Node,
+    ScalarNode,
+    SequenceNode,
+    compose,
+    line_of,
+)
+
+# XML 1.0 §2.2 Char: anything else cannot appear in a feed, so it is dropped on load.
+_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids (control characters, lone surrogates)."""
+    return _NOT_XML_CHAR.sub("", text)
+
+
+def describe(node: Node) -> str:
+    """How a value looks to the person who wrote it, for 'expected X, got Y' messages."""
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    kind = {
+        _TAG + "int": "the number",
+        _TAG + "float": "the number",
+        _TAG + "bool": "the yes/no value",
+    }.get(node.tag)
+    if kind:
+        return f"{kind} {node.value}"
+    if node.tag == _TAG + "null":
+        return "nothing"
+    return repr(node.value)
+
+
+class Fields:
+    """The keys of one YAML mapping, read with types checked and problems collected."""
+
+    def __init__(
+        self,
+        node: MappingNode,
+        *,
+        path: str,
+        first_line: int,
+        problems: list[Problem],
+        prefix: str = "",
+    ) -> None:
+        self.path = path
+        self.first_line = first_line
+        self.problems = problems
+        self.prefix = prefix
+        self.line = line_of(node, first_line)
+        self._items: dict[str, tuple[Node, Node]] = {}
+        for key_node, value_node in node.value:
+            self._add_key(key_node, value_node)
+
+    def _add_key(self, key_node: Node, value_node: Node) -> None:
+        if not isinstance(key_node, ScalarNode) or key_node.tag not in (_TAG + "str",):
+            self.problem(key_node, None, f"a key must be a plain name, got {describe(key_node)}")
+            return
+        key = key_node.value
+        if key in self._items:
+            first = line_of(self._items[key][0], self.first_line)
+            self.problem(key_node, key, f"appears twice (first on line {first})", "Keep one")
+            return
+        self._items[key] = (key_node, value_node)
+
+    # -- problems -------------------------------------------------------------------------
+
+    def field_name(self, key: str | None) -> str | None:
+        if key is None:
+            return self.prefix or None
+        return f"{self.prefix}.{key}" if self.prefix else key
+
+    def problem(self, node: Node | None, key: str | None, message: str, hint: str = "") -> None:
+        line = self.line if node is None else line_of(node, self.first_line)
+        self.problems.append(Problem(self.path, line, self.field_name(key), message, hint))
+
+    def line_for(self, key: str) -> int:
+        if key in self._items:
+            return line_of(self._items[key][0], self.first_line)
+        return self.line
+
+    def reject_unknown(self, allowed: Collection[str]) -> None:
+        """Report every key not in ``allowed``, with the closest known key as a hint."""
+        for key, (key_node, _) in self._items.items():
+            if key in allowed:
+                continue
+            close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
+            hint = f"Did you mean '{close[0]}'?" if close else _known_keys_hint(allowed)
+            self.problem(key_node, key, "unknown key", hint)
+
+    # -- typed access ---------------------------------------------------------------------
+
+    def has(self, key: str) -> bool:
+        return key in self._items
+
+    def node(self, key: str) -> Node | None:
+        item = self._items.get(key)
+        return item[1] if item else None
+
+    def _present(self, key: str, required: bool, what: str) -> Node | None:
+        """The value node of ``key``; reports a missing required key or an empty value."""
+        item = self._items.get(key)
+        if item is None:
+            if required:
+                self.problem(None, key, "is required but missing", f"Add '{key}: {what}'")
+            return None
+        key_node, value = item
+        if not _allowed_tag(value):
+            self.problem(
+                value,
+                key,
+                f"YAML tag {value.tag} is not allowed",
+                "Records hold plain text, numbers and lists only",
+            )
+            return None
+        if _is_empty(value):
+            if required:
+                self.problem(key_node, key, "is empty", f"Write {what}")
+            return None
+        return value
+
+    def text(self, key: str, *, required: bool = False, what: str = "some text") -> str | None:
+        """A scalar written as text (dates too: we parse them ourselves)."""
+        value = self._present(key, required, what)
+        if value is None:
+            return None
+        if not isinstance(value, ScalarNode) or value.tag not in (
+            _TAG + "str",
+            _TAG + "timestamp",
+        ):
+            hint = "Put the value in quotes" if isinstance(value, ScalarNode) else f"Write {what}"
+            self.problem(value, key, f"expected text, got {describe(value)}", hint)
+            return None
+        text = xml_safe(value.value).strip()
+        if not text:
+            if required:
+                self.problem(value, key, "is empty", f"Write {what}")
+            return None
+        return text
+
+    def integer(self, key: str, *, minimum: int = 0) -> int | None:
+        value = self._present(key, False, "a whole number")
+        if value is None:
+            return None
+        if not isinstance(value, ScalarNode) or value.tag != _TAG + "int":
+            self.problem(value, key, f"expected a whole number, got {describe(value)}")
+            return None
+        number = _yaml_int(value.value)
+        if number < minimum:
+            self.problem(value, key, f"must be at least {minimum}, got {number}")
+            return None
+        return number
+
+    def text_list(
+        self, key: str, *, required: bool = False, what: str = "a list of names"
+    ) -> tuple[str, ...] | None:
+        """A list of texts; a single text is taken as a list of one."""
+        value = self._present(key, required, what)
+        if value is None:
+            return None
+        if isinstance(value, ScalarNode):
+            single = self.text(key, required=required, what=what)
+            return None if single is None else (single,)
+        if not isinstance(value, SequenceNode):
+            self.problem(value, key, f"expected {what}, got {describe(value)}")
+            return None
+        items: list[str] = []
+        for index, element in enumerate(value.value):
+            item = self._list_item(key, index, element)
+            if item is not None and item not in items:
+                items.append(item)
+        if required and not items:
+            self.problem(value, key, "is empty", f"Write {what}")
+            return None
+        return tuple(items)
+
+    def _list_item(self, key: str, index: int, element: Node) -> str | None:
+        name = f"{key}[{index}]"
+        if not isinstance(element, ScalarNode) or element.tag != _TAG + "str":
+            self.problem(element, name, f"expected text, got {describe(element)}", "Quote it")
+            return None
+        text = xml_safe(element.value).strip()
+        if not text:
+            self.problem(element, name, "is empty", "Remove it or write the text")
+            return None
+        return text
+
+    def mapping(self, key: str, *, required: bool = False, what: str = "") -> Fields | None:
+        value = self._present(key, required, what or "a mapping")
+        if value is None:
+            return None
+        if not isinstance(value, MappingNode):
+            self.problem(value, key, f"expected {what or 'a mapping'}, got {describe(value)}")
+            return None
+        return Fields(
+            value,
+            path=self.path,
+            first_line=self.first_line,
+            problems=self.problems,
+            prefix=self.field_name(key) or key,
+        )
+
+    def items(self) -> Iterator[tuple[str, Node]]:
+        for key, (_, value) in self._items.items():
+            yield key, value
+
+
+def _allowed_tag(node: Node) -> bool:
+    if node.tag not in PLAIN_TAGS:
+        return False
+    if isinstance(node, SequenceNode):
+        return all(_allowed_tag(child) for child in node.value)
+    if isinstance(node, MappingNode):
+        return all(_allowed_tag(k) and _allowed_tag(v) for k, v in node.value)
+    return True
+
+
+def _yaml_int(text: str) -> int:
+    """The value of a YAML 1.1 integer as written (decimal, 0x.., 0o.., with _ separators)."""
+    digits = text.replace("_", "")
+    try:
+        return int(digits, 10)
+    except ValueError:
+        return int(digits, 0)
+
+
+def _is_empty(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == _TAG + "null"
+
+
+def _known_keys_hint(allowed: Collection[str]) -> str:
+    return "Known keys: " + ", ".join(sorted(allowed))
+
+
+def read_mapping_file(path: Path, display: str, problems: list[Problem]) -> Fields | None:
+    """The top-level mapping of a whole YAML file (config, sections), or None with problems."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(
+            Problem(display, None, None, "file not found", "Create it or pass its path")
+        )
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(Problem(display, None, None, f"cannot be read ({error})"))
+        return None
+    node = compose(text, display, 1, problems)
+    if node is None and not problems:
+        problems.append(Problem(display, 1, None, "the file is empty"))
+    if node is None:
+        return None
+    if not isinstance(node, MappingNode):
+        problems.append(Problem(display, 1, None, "expected a mapping of keys to values"))
+        return None
+    return Fields(node, path=display, first_line=1, problems=problems)

@@ -1,0 +1,63 @@
+"""YAML text -> node tree, with line numbers and without PyYAML's guesses.
+
+We compose nodes and read scalars ourselves instead of letting PyYAML construct
+objects: its safe loader turns ``2026-05-01T10:00:00`` into a naive datetime
+(dropping the offset we must keep), ``no`` into False and ``0123`` into 83, and it
+forgets where each value came from. Nodes keep the original text and the line.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from feedpub.errors import Problem
+
+try:  # the C composer is several times faster; fall back where libyaml is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Node = yaml.Node
+ScalarNode = yaml.ScalarNode
+SequenceNode = yaml.SequenceNode
+MappingNode = yaml.MappingNode
+
+_TAG = "tag:yaml.org,2002:"
+# The tags PyYAML's safe resolver assigns to plain YAML; anything else came from an
+# explicit tag in the file (e.g. !!python/object), which a record never needs.
+PLAIN_TAGS = frozenset(
+    _TAG + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "value")
+)
+
+
+def compose(text: str, path: str, first_line: int, problems: list[Problem]) -> Node | None:
+    """Parse ``text`` into a node tree; on a syntax error add a problem and return None.
+
+    ``first_line`` is the file line on which ``text`` starts (front matter starts on 2).
+    """
+    try:
+        node: Node | None = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        problems.append(_syntax_problem(error, path, first_line))
+        return None
+    except yaml.YAMLError as error:  # pragma: no cover - unmarked errors are rare
+        problems.append(Problem(path, first_line, None, f"YAML syntax error: {error}"))
+        return None
+    return node
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, path: str, first_line: int) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    line = first_line + mark.line if mark is not None else first_line
+    problem = (error.problem or error.context or "invalid YAML").strip()
+    if "\t" in problem or "tab" in problem:
+        return Problem(path, line, None, "YAML syntax error: a tab character", "Indent with spaces")
+    return Problem(
+        path, line, None, f"YAML syntax error: {problem}", "Check the indentation and quoting"
+    )
+
+
+def line_of(node: Node, first_line: int) -> int:
+    """The file line on which ``node`` starts."""
+    return first_line + node.start_mark.line

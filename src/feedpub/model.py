@@ -1,0 +1,175 @@
+"""Typed, immutable records shared by every stage: load -> build -> publish.
+
+Datetimes are always aware; the loader never lets a naive one through, and the
+offset a record was written with (e.g. +03:30) is kept all the way to the feed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Agency:
+    """A news agency that files stories, e.g. FNA or a wire service."""
+
+    abbreviation: str
+    name: str
+    url: str
+    rights: str | None = None  # e.g. the wire service's licence line, shown on its stories
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Person:
+    """A byline, or the agency itself when a story carries none."""
+
+    name: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Section:
+    """A section of the site, e.g. Politics; each gets its own feeds."""
+
+    slug: str
+    title: str
+    description: str
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Site:
+    """Everything feedpub.yaml says about the site and how feeds are built."""
+
+    title: str
+    description: str
+    url: str
+    feeds_url: str
+    language: str
+    timezone: str
+    copyright: str
+    id_prefix: str
+    agency: str
+    agencies: tuple[Agency, ...]
+    dateline_format: str
+    items_per_feed: int
+    sections: tuple[Section, ...] = ()
+
+    def find_agency(self, abbreviation: str) -> Agency:
+        for agency in self.agencies:
+            if agency.abbreviation == abbreviation:
+                return agency
+        raise KeyError(abbreviation)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Dateline:
+    """Where a story was filed from; rendered as e.g. ``TEHRAN (FNA) –``."""
+
+    city: str
+    country: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Image:
+    """A photo attached to a story, with its credit."""
+
+    url: str
+    caption: str | None = None
+    credit: str | None = None
+    type: str = "image/jpeg"
+    length: int | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Source:
+    """Where a record came from, for error messages: path and line of its first key."""
+
+    path: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Article:
+    """One story as its record gives it; the body is still Markdown."""
+
+    id: str
+    headline: str
+    dateline: Dateline
+    published: datetime
+    sections: tuple[str, ...]
+    agency: str
+    body: str
+    updated: datetime | None = None
+    byline: tuple[str, ...] = ()
+    summary: str | None = None
+    tags: tuple[str, ...] = ()
+    image: Image | None = None
+    language: str | None = None
+    url: str | None = None
+    source: Source | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Category:
+    """A section or tag an entry is filed under."""
+
+    term: str
+    label: str
+    scheme: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Entry:
+    """One article as it appears in feeds: every value resolved, content rendered."""
+
+    id: str
+    url: str
+    title: str
+    summary: str
+    content_html: str
+    published: datetime
+    updated: datetime
+    modified: bool
+    authors: tuple[Person, ...]
+    agency: Agency
+    rights: str | None
+    dateline: Dateline
+    dateline_text: str
+    categories: tuple[Category, ...]
+    image: Image | None
+    language: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Feed:
+    """One feed, decided once and serialised identically to every format."""
+
+    path: str
+    id: str
+    title: str
+    description: str
+    home_url: str
+    language: str
+    updated: datetime
+    rights: str
+    publisher: Agency
+    entries: tuple[Entry, ...]
+
+    def self_url(self, feeds_url: str, filename: str) -> str:
+        return feeds_url + self.file_path(filename)
+
+    def file_path(self, filename: str) -> str:
+        return f"{self.path}/{filename}" if self.path else filename
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeedFile:
+    """A produced file: where it goes under output/, and its exact bytes."""
+
+    path: str
+    content: bytes
+    media_type: str

@@ -1,0 +1,1 @@
+"""Feed bytes -> a place where readers fetch them. ``local`` writes the output folder."""
