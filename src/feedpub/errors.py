@@ -39,11 +39,15 @@ class Problem:
         parts = [where]
         if self.field:
             parts.append(self.field)
-        text = self.message.rstrip(".") + "."
+        text = _sentence(self.message)
         if self.hint:
-            text += " " + self.hint.rstrip(".") + "."
+            text += " " + _sentence(self.hint)
         parts.append(text)
         return ": ".join(parts)
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 class InputError(FeedpubError):

@@ -1,0 +1,99 @@
+import pytest
+
+from feedpub.errors import Problem
+from feedpub.load.fields import Fields, xml_safe
+from feedpub.load.yamltext import MappingNode, compose
+
+
+def fields_of(text: str) -> tuple[Fields, list[Problem]]:
+    problems: list[Problem] = []
+    node = compose(text, "r.md", 2, problems)
+    assert isinstance(node, MappingNode)
+    return Fields(node, path="r.md", first_line=2, problems=problems), problems
+
+
+def messages(problems: list[Problem]) -> list[str]:
+    return [str(p) for p in problems]
+
+
+def test_text_keeps_dates_as_written() -> None:
+    fields, problems = fields_of("published: 2026-11-18T10:42:00+03:30\n")
+    assert fields.text("published") == "2026-11-18T10:42:00+03:30"
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("yaml", "message"),
+    [
+        ("headline: no\n", "r.md:2: headline: expected text, got the yes/no value no. Put the value in quotes."),
+        ("headline: 0123\n", "r.md:2: headline: expected text, got the number 0123. Put the value in quotes."),
+        ("headline: [a, b]\n", "r.md:2: headline: expected text, got a list. Write some text."),
+        ("headline:\n", "r.md:2: headline: is empty. Write some text."),
+        ("headline: '  '\n", "r.md:2: headline: is empty. Write some text."),
+        ("other: 1\n", "r.md:2: headline: is required but missing. Add 'headline: some text'."),
+        ("headline: !!python/object:os.system x\n", "r.md:2: headline: YAML tag tag:yaml.org,2002:python/object:os.system is not allowed. Records hold plain text, numbers and lists only."),
+    ],
+)  # fmt: skip
+def test_text_problems(yaml: str, message: str) -> None:
+    fields, problems = fields_of(yaml)
+    assert fields.text("headline", required=True) is None
+    assert messages(problems) == [message]
+
+
+def test_unknown_keys_get_a_did_you_mean_hint() -> None:
+    fields, problems = fields_of("id: a\nheadlin: b\nzzz: c\n")
+    fields.reject_unknown({"id", "headline"})
+    assert messages(problems) == [
+        "r.md:3: headlin: unknown key. Did you mean 'headline'?",
+        "r.md:4: zzz: unknown key. Known keys: headline, id.",
+    ]
+
+
+def test_duplicate_keys_are_reported_with_the_first_line() -> None:
+    _, problems = fields_of("id: a\nheadline: b\nid: c\n")
+    assert messages(problems) == ["r.md:4: id: appears twice (first on line 2). Keep one."]
+
+
+def test_text_list_accepts_a_single_text_and_drops_repeats() -> None:
+    fields, problems = fields_of("tags: oil\nbyline: [A, B, A]\n")
+    assert fields.text_list("tags") == ("oil",)
+    assert fields.text_list("byline") == ("A", "B")
+    assert problems == []
+
+
+def test_text_list_reports_the_bad_element() -> None:
+    fields, problems = fields_of("byline:\n  - Ann\n  - 42\n")
+    assert fields.text_list("byline") == ("Ann",)
+    assert messages(problems) == ["r.md:4: byline[1]: expected text, got the number 42. Quote it."]
+
+
+def test_nested_mappings_name_the_full_field() -> None:
+    fields, problems = fields_of("image:\n  url: x\n  length: big\n")
+    image = fields.mapping("image")
+    assert image is not None
+    assert image.integer("length") is None
+    assert messages(problems) == ["r.md:4: image.length: expected a whole number, got 'big'."]
+
+
+@pytest.mark.parametrize(("yaml", "value"), [("n: 1_024\n", 1024), ("n: 0x10\n", 16)])
+def test_integers_as_yaml_writes_them(yaml: str, value: int) -> None:
+    fields, _ = fields_of(yaml)
+    assert fields.integer("n") == value
+
+
+def test_syntax_errors_point_at_the_file_line() -> None:
+    problems: list[Problem] = []
+    assert compose("id: a\nheadline: [unclosed\n", "r.md", 2, problems) is None
+    assert len(problems) == 1
+    assert str(problems[0]).startswith("r.md:4: YAML syntax error: ")
+    assert str(problems[0]).endswith("Check the indentation and quoting.")
+
+
+def test_tabs_get_their_own_hint() -> None:
+    problems: list[Problem] = []
+    compose("id: a\n\theadline: b\n", "r.md", 2, problems)
+    assert messages(problems) == ["r.md:3: YAML syntax error: a tab character. Indent with spaces."]
+
+
+def test_xml_safe_drops_only_what_xml_forbids() -> None:
+    assert xml_safe("a\x00b\x0bc\ufffe d\tتهران 📰") == "abc d\tتهران 📰"
