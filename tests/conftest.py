@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+
+from feedpub.model import Agency, Article, Dateline, Section, Site
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -102,3 +106,48 @@ def site_folder(tmp_path: Path) -> SiteFolder:
 @pytest.fixture
 def make_record() -> Callable[..., str]:
     return record
+
+
+def make_site(**changes: object) -> Site:
+    """The Site that CONFIG and SECTIONS describe, without touching the disk."""
+    site = Site(
+        title="Test Agency",
+        description="Stories for the tests.",
+        url="https://www.test.example/",
+        feeds_url="https://feeds.test.example/",
+        language="en",
+        timezone="Asia/Tehran",
+        copyright="© 2026 Test Agency",
+        id_prefix="tag:test.example,2026:",
+        agency="TNA",
+        agencies=(
+            Agency(abbreviation="TNA", name="Test News Agency", url="https://www.test.example/"),
+            Agency(
+                abbreviation="EWS", name="Eurasia Wire Service", url="https://www.ews.example/",
+                rights="Copyright Eurasia Wire Service. Used under licence.",
+            ),
+        ),
+        dateline_format="{city} ({agency}) –",
+        items_per_feed=50,
+        sections=(
+            Section(slug="politics", title="Politics", description="Politics stories."),
+            Section(slug="world", title="World", description="World stories."),
+            Section(slug="photo", title="Photo", description="Photo stories."),
+        ),
+    )
+    return dataclasses.replace(site, **changes)  # type: ignore[arg-type]
+
+
+def make_article(id: str = "story-1", published: str = "2026-11-18T10:42:00+03:30",
+                 **changes: object) -> Article:
+    fields: dict[str, object] = {
+        "id": id,
+        "headline": f"Headline of {id}",
+        "dateline": Dateline(city="Tehran", country="Iran"),
+        "published": datetime.fromisoformat(published),
+        "sections": ("politics",),
+        "agency": "TNA",
+        "body": f"Lead of {id}.\n\nSecond paragraph.",
+    }
+    fields.update(changes)
+    return Article(**fields)  # type: ignore[arg-type]

@@ -56,14 +56,14 @@ def _read_site(fields: Fields) -> Site | None:
         except DateError as error:
             fields.problem(fields.node("timezone"), "timezone", str(error), error.hint)
             timezone = None
-    agencies = _read_agencies(fields)
+    agencies, declared = _read_agencies(fields)
     agency = fields.text("agency", required=True, what="the abbreviation of the site's agency")
-    if agency is not None and agencies and agency not in {a.abbreviation for a in agencies}:
+    if agency is not None and declared and agency not in declared:
         fields.problem(
             fields.node("agency"),
             "agency",
             f"{agency!r} is not in 'agencies'",
-            "Add it to 'agencies' or use one of " + ", ".join(a.abbreviation for a in agencies),
+            "Add it to 'agencies' or use one of " + ", ".join(declared),
         )
     dateline_format = _dateline_format(fields)
     items = fields.integer("items_per_feed", minimum=1)
@@ -110,10 +110,11 @@ def _url(fields: Fields, key: str, *, required: bool = False) -> str | None:
     return value if value.endswith("/") else value + "/"
 
 
-def _read_agencies(fields: Fields) -> tuple[Agency, ...]:
+def _read_agencies(fields: Fields) -> tuple[tuple[Agency, ...], list[str]]:
+    """The valid agencies, and every abbreviation declared (valid or not)."""
     table = fields.mapping("agencies", required=True, what="a table of agencies")
     if table is None:
-        return ()
+        return (), []
     agencies = []
     for abbreviation, _ in table.items():
         entry = table.mapping(abbreviation, required=True, what="the agency's name and url")
@@ -126,7 +127,7 @@ def _read_agencies(fields: Fields) -> tuple[Agency, ...]:
             agencies.append(
                 Agency(abbreviation=abbreviation, name=name, url=url, rights=entry.text("rights"))
             )
-    return tuple(agencies)
+    return tuple(agencies), [abbreviation for abbreviation, _ in table.items()]
 
 
 def _dateline_format(fields: Fields) -> str | None:

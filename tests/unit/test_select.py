@@ -1,0 +1,97 @@
+from datetime import datetime
+
+from conftest import make_article, make_site
+from feedpub.build import select
+from feedpub.build.select import EPOCH, plan_feeds
+
+NOW = datetime.fromisoformat("2026-11-27T12:00:00+03:30")
+
+
+def ids(feed) -> list[str]:  # type: ignore[no-untyped-def]
+    return [entry.id.rsplit(":", 1)[1] for entry in feed.entries]
+
+
+def test_combined_first_then_sections_in_site_order() -> None:
+    feeds = plan_feeds(make_site(), [make_article()], NOW)
+    assert [f.path for f in feeds] == ["", "politics", "world", "photo"]
+    assert [f.id for f in feeds] == [
+        "tag:test.example,2026:feeds/",
+        "tag:test.example,2026:feeds/politics",
+        "tag:test.example,2026:feeds/world",
+        "tag:test.example,2026:feeds/photo",
+    ]
+    assert feeds[1].title == "Test Agency — Politics"
+    assert feeds[1].home_url == "https://www.test.example/politics/"
+
+
+def test_newest_first_by_instant_not_by_local_clock_time() -> None:
+    # 10:00 in Tehran is 06:30 UTC; 08:00 in Vienna (+01:00) is 07:00 UTC, so it is newer.
+    tehran = make_article("tehran", "2026-11-18T10:00:00+03:30")
+    vienna = make_article("vienna", "2026-11-18T08:00:00+01:00")
+    (combined, *_) = plan_feeds(make_site(), [tehran, vienna], NOW)
+    assert ids(combined) == ["vienna", "tehran"]
+
+
+def test_ties_are_broken_by_id_whatever_the_input_order() -> None:
+    same = "2026-11-18T10:00:00+03:30"
+    articles = [make_article(name, same) for name in ("c", "a", "b")]
+    for order in (articles, articles[::-1]):
+        assert ids(plan_feeds(make_site(), order, NOW)[0]) == ["a", "b", "c"]
+
+
+def test_each_feed_holds_at_most_items_per_feed() -> None:
+    articles = [make_article(f"s{day:02}", f"2026-11-{day:02}T10:00:00+03:30") for day in range(1, 8)]
+    combined = plan_feeds(make_site(items_per_feed=3), articles, NOW)[0]
+    assert ids(combined) == ["s07", "s06", "s05"]
+
+
+def test_section_feeds_hold_their_sections_only() -> None:
+    both = make_article("both", sections=("politics", "world"))
+    world = make_article("world", sections=("world",))
+    feeds = {f.path: f for f in plan_feeds(make_site(), [both, world], NOW)}
+    assert ids(feeds["politics"]) == ["both"]
+    assert sorted(ids(feeds["world"])) == ["both", "world"]
+    assert ids(feeds["photo"]) == []
+
+
+def test_stories_dated_after_now_stay_out() -> None:
+    later = make_article("later", "2026-11-27T12:00:01+03:30")
+    now = make_article("now", "2026-11-27T12:00:00+03:30")
+    assert ids(plan_feeds(make_site(), [later, now], NOW)[0]) == ["now"]
+
+
+def test_feed_updated_is_the_newest_change_among_its_own_items() -> None:
+    corrected = make_article("old", "2026-11-10T10:00:00+03:30",
+                             updated=datetime.fromisoformat("2026-11-20T09:00:00+01:00"))
+    recent = make_article("new", "2026-11-15T10:00:00+03:30", sections=("world",))
+    feeds = {f.path: f for f in plan_feeds(make_site(), [corrected, recent], NOW)}
+    assert feeds[""].updated.isoformat() == "2026-11-20T09:00:00+01:00"
+    assert feeds["world"].updated.isoformat() == "2026-11-15T10:00:00+03:30"
+    # An empty feed takes the site's newest change: fixed, never the clock.
+    assert feeds["photo"].updated == feeds[""].updated
+
+
+def test_an_empty_site_is_dated_at_the_epoch() -> None:
+    assert {f.updated for f in plan_feeds(make_site(), [], NOW)} == {EPOCH}
+
+
+def test_each_article_is_rendered_once_however_many_feeds(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    rendered: list[str] = []
+    real = select.make_entry
+
+    def counting(article, site):  # type: ignore[no-untyped-def]
+        rendered.append(article.id)
+        return real(article, site)
+
+    monkeypatch.setattr(select, "make_entry", counting)
+    plan_feeds(make_site(), [make_article("a", sections=("politics", "world", "photo"))], NOW)
+    assert rendered == ["a"]
+
+
+def test_only_articles_that_appear_in_a_feed_are_rendered(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    rendered: list[str] = []
+    real = select.make_entry
+    monkeypatch.setattr(select, "make_entry", lambda a, s: rendered.append(a.id) or real(a, s))
+    articles = [make_article(f"s{day:02}", f"2026-11-{day:02}T10:00:00+03:30") for day in range(1, 6)]
+    plan_feeds(make_site(items_per_feed=2), articles, NOW)
+    assert sorted(rendered) == ["s04", "s05"]
