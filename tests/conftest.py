@@ -14,6 +14,14 @@ from feedpub.model import Agency, Article, Dateline, Section, Site
 
 REPO = Path(__file__).resolve().parent.parent
 
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="Rewrite tests/golden/expected from the current build (review the diff!).",
+    )
+
 CONFIG = """\
 title: Test Agency
 description: Stories for the tests.
