@@ -22,6 +22,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Rewrite tests/golden/expected from the current build (review the diff!).",
     )
 
+
 CONFIG = """\
 title: Test Agency
 description: Stories for the tests.
@@ -131,7 +132,9 @@ def make_site(**changes: object) -> Site:
         agencies=(
             Agency(abbreviation="TNA", name="Test News Agency", url="https://www.test.example/"),
             Agency(
-                abbreviation="EWS", name="Eurasia Wire Service", url="https://www.ews.example/",
+                abbreviation="EWS",
+                name="Eurasia Wire Service",
+                url="https://www.ews.example/",
                 rights="Copyright Eurasia Wire Service. Used under licence.",
             ),
         ),
@@ -146,8 +149,9 @@ def make_site(**changes: object) -> Site:
     return dataclasses.replace(site, **changes)  # type: ignore[arg-type]
 
 
-def make_article(id: str = "story-1", published: str = "2026-11-18T10:42:00+03:30",
-                 **changes: object) -> Article:
+def make_article(
+    id: str = "story-1", published: str = "2026-11-18T10:42:00+03:30", **changes: object
+) -> Article:
     fields: dict[str, object] = {
         "id": id,
         "headline": f"Headline of {id}",

@@ -81,9 +81,7 @@ def build(config: Path, articles: Path, output: Path, now: str | None, strict: b
 
     site, loaded = _load(config, articles)
     if strict and loaded.problems:
-        _finish(
-            loaded, f"Nothing written: {_records(loaded.rejected)} rejected and --strict is set."
-        )
+        _finish(loaded, "Nothing written: --strict is set.")
     files = _build(site, loaded, now)
     report = _guard(lambda: write_files(files, output), EXIT_OUTPUT)
     _finish(

@@ -318,7 +318,7 @@ def _absolute_url(fields: Fields, key: str, *, required: bool = False) -> str | 
 
 
 def _closest_hint(value: str, known: list[str], where: str) -> str:
-    close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(value, known, n=1, cutoff=0.75)
     if close:
         return f"Did you mean {close[0]!r}? {where}"
     return f"{where}: {', '.join(known)}"

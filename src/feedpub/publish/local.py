@@ -42,8 +42,8 @@ def write_files(files: Iterable[FeedFile], output_dir: Path) -> WriteReport:
 def _has_content(path: Path, content: bytes) -> bool:
     try:
         return path.stat().st_size == len(content) and path.read_bytes() == content
-    except FileNotFoundError:
-        return False
+    except (FileNotFoundError, NotADirectoryError):
+        return False  # not there yet: writing it will say what is wrong, if anything
     except OSError as error:
         raise OutputError(f"{path}: cannot be read ({error.strerror})") from error
 

@@ -1,0 +1,195 @@
+"""``feedpub build`` and ``feedpub check`` end to end: files, exit codes, messages."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from conftest import REPO, SiteFolder, record
+from feedpub.cli import EXIT_CONFIG, EXIT_OK, EXIT_OUTPUT, EXIT_REJECTED, main
+
+NOW = "2026-11-27T12:00:00+03:30"
+
+
+def run(folder: SiteFolder, *args: str) -> Result:
+    return CliRunner().invoke(
+        main,
+        [args[0], "--config", str(folder.config), "--articles", str(folder.articles), *args[1:]],
+    )
+
+
+def build(folder: SiteFolder, *args: str) -> Result:
+    return run(folder, "build", "--output", str(folder.output), "--now", NOW, *args)
+
+
+def test_build_writes_three_formats_for_the_site_and_each_section(site_folder: SiteFolder) -> None:
+    site_folder.add("a.md", record())
+    result = build(site_folder)
+    assert result.exit_code == EXIT_OK, result.output
+    assert sorted(site_folder.output_files()) == [
+        "atom.xml", "feed.json", "photo/atom.xml", "photo/feed.json", "photo/rss.xml",
+        "politics/atom.xml", "politics/feed.json", "politics/rss.xml", "rss.xml",
+        "world/atom.xml", "world/feed.json", "world/rss.xml",
+    ]  # fmt: skip
+    assert result.stdout == (
+        f"Built 12 feeds from 1 record into {site_folder.output}: 12 written, 0 unchanged.\n"
+    )
+
+
+def test_rebuild_with_nothing_changed_rewrites_nothing(site_folder: SiteFolder) -> None:
+    site_folder.add("a.md", record())
+    site_folder.add("b.md", record(id="b", sections="[world]"))
+    assert build(site_folder).exit_code == EXIT_OK
+    first = site_folder.output_files()
+    stamps = {p: p.stat().st_mtime_ns for p in site_folder.output.rglob("*") if p.is_file()}
+    for path in stamps:  # an old mtime: any rewrite would show, however fast the machine
+        os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    result = build(site_folder)
+    assert result.stdout.endswith("0 written, 12 unchanged.\n")
+    assert site_folder.output_files() == first
+    assert {p.stat().st_mtime_ns for p in stamps} == {1_000_000_000}
+
+
+def test_a_changed_story_rewrites_only_the_feeds_it_is_in(site_folder: SiteFolder) -> None:
+    site_folder.add("a.md", record())
+    site_folder.add("b.md", record(id="b", sections="[world]"))
+    build(site_folder)
+    site_folder.add("b.md", record(id="b", sections="[world]", headline="New headline"))
+    result = build(site_folder)
+    assert result.stdout.endswith("6 written, 6 unchanged.\n")
+
+
+def test_two_builds_into_new_folders_are_byte_identical(
+    site_folder: SiteFolder, tmp_path: Path
+) -> None:
+    site_folder.add("a.md", record())
+    outputs = []
+    for name in ("one", "two"):
+        result = run(site_folder, "build", "--output", str(tmp_path / name), "--now", NOW)
+        assert result.exit_code == EXIT_OK
+        outputs.append(
+            {
+                p.relative_to(tmp_path / name): p.read_bytes()
+                for p in (tmp_path / name).rglob("*")
+                if p.is_file()
+            }
+        )
+    assert outputs[0] == outputs[1]
+
+
+def test_bad_records_are_reported_and_good_ones_still_built(site_folder: SiteFolder) -> None:
+    site_folder.add("good.md", record(id="good"))
+    site_folder.add("bad.md", record(id="bad", sections="[sport]"))
+    site_folder.add("worse.md", "no front matter\n")
+    result = build(site_folder)
+    assert result.exit_code == EXIT_REJECTED
+    assert result.stderr == (
+        f"{site_folder.articles}/bad.md:6: sections: unknown section 'sport'. "
+        "Sections are listed in sections.yaml: politics, world, photo.\n"
+        f"{site_folder.articles}/worse.md:1: the record does not start with '---'. "
+        "Put the front matter between two '---' lines at the top of the file.\n"
+    )
+    assert result.stdout.endswith("12 written, 0 unchanged. 2 records rejected (see above).\n")
+    assert b"tag:test.example,2026:good" in site_folder.output_files()["rss.xml"]
+
+
+def test_strict_touches_nothing_when_a_record_is_rejected(site_folder: SiteFolder) -> None:
+    site_folder.add("good.md", record(id="good"))
+    assert build(site_folder).exit_code == EXIT_OK
+    before = site_folder.output_files()
+    site_folder.add("new.md", record(id="new"))
+    site_folder.add("bad.md", record(id="bad", headline="no"))
+    result = build(site_folder, "--strict")
+    assert result.exit_code == EXIT_REJECTED
+    assert result.stdout == "Nothing written: --strict is set. 1 record rejected (see above).\n"
+    assert site_folder.output_files() == before
+
+
+def test_config_errors_stop_the_build(site_folder: SiteFolder) -> None:
+    site_folder.config.write_text(
+        site_folder.config.read_text().replace("timezone:", "time_zone:"), encoding="utf-8"
+    )
+    site_folder.add("a.md", record())
+    result = build(site_folder)
+    assert result.exit_code == EXIT_CONFIG
+    assert result.stderr == (
+        f"{site_folder.config}:6: time_zone: unknown key. Did you mean 'timezone'?\n"
+        f"{site_folder.config}:1: timezone: is required but missing. "
+        "Add 'timezone: an IANA time zone such as Asia/Tehran'.\n"
+    )
+    assert not site_folder.output.exists()
+
+
+def test_a_bad_sections_file_stops_the_build(site_folder: SiteFolder) -> None:
+    (site_folder.articles / "sections.yaml").write_text("sections:\n  - {slug: x}\n")
+    result = build(site_folder)
+    assert result.exit_code == EXIT_CONFIG
+    assert "sections.yaml:2: sections[0].title: is required but missing." in result.stderr
+
+
+def test_an_output_that_cannot_be_written_is_a_clear_error(site_folder: SiteFolder) -> None:
+    site_folder.add("a.md", record())
+    site_folder.output.write_text("a file, not a folder")
+    result = build(site_folder)
+    assert result.exit_code == EXIT_OUTPUT
+    assert result.stderr == f"{site_folder.output}/rss.xml: cannot write (File exists)\n"
+    assert "Traceback" not in result.output
+
+
+def test_now_decides_which_stories_are_visible(site_folder: SiteFolder) -> None:
+    site_folder.add("a.md", record(id="early", published="2026-11-20T10:00:00+03:30"))
+    site_folder.add("b.md", record(id="late", published="2026-11-26T10:00:00+03:30"))
+    run(site_folder, "build", "--output", str(site_folder.output), "--now", "2026-11-21T00:00")
+    rss = site_folder.output_files()["rss.xml"]
+    assert b":early<" in rss and b":late<" not in rss
+
+
+def test_a_bad_now_is_a_usage_error(site_folder: SiteFolder) -> None:
+    result = run(site_folder, "build", "--now", "tomorrow")
+    assert result.exit_code == 2
+    assert "Error: Invalid value for --now: expected a date and time such as" in result.stderr
+
+
+def test_check_validates_and_writes_nothing(site_folder: SiteFolder) -> None:
+    site_folder.add("a.md", record())
+    site_folder.add("bad.md", record(id="x y"))
+    result = run(site_folder, "check", "--now", NOW)
+    assert result.exit_code == EXIT_REJECTED
+    assert (
+        result.stdout == "Checked 2 records: 1 good, 12 feeds would be built. "
+        "1 record rejected (see above).\n"
+    )
+    assert not site_folder.output.exists()
+
+
+def test_defaults_read_the_current_folder(site_folder: SiteFolder) -> None:
+    site_folder.add("a.md", record())
+    completed = subprocess.run(
+        [sys.executable, "-m", "feedpub", "build"],
+        cwd=site_folder.root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == EXIT_OK, completed.stderr
+    assert (
+        completed.stdout == "Built 12 feeds from 1 record into output: 12 written, 0 unchanged.\n"
+    )
+    assert (site_folder.root / "output" / "politics" / "atom.xml").is_file()
+
+
+def test_help_lists_the_commands() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "feedpub", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        cwd=REPO,
+    )
+    assert "build" in completed.stdout and "check" in completed.stdout
