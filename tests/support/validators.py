@@ -642,6 +642,29 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _describe(error: Any) -> str:
+    """Word a jsonschema ValidationError for a person; its own text quotes whole objects
+    for ``anyOf`` and regexes for ``additionalProperties``."""
+    schema = error.schema
+    alternatives = schema.get("anyOf", []) if error.validator == "anyOf" else []
+    if alternatives and all(set(choice) == {"required"} for choice in alternatives):
+        keys = [key for choice in alternatives for key in choice["required"]]
+        return f"must have at least one of {keys}"
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        patterns = schema.get("patternProperties", {})
+        unknown = [
+            key
+            for key in error.instance
+            if key not in schema.get("properties", {})
+            and not any(re.search(pattern, key) for pattern in patterns)
+        ]
+        return (
+            f"unknown keys {unknown}: not in JSON Feed 1.1 and not extensions "
+            "('_' and a letter, then no '.')"
+        )
+    return str(error.message)
+
+
 def jsonfeed_problems(data: bytes) -> list[str]:
     """Check a JSON Feed 1.1 document: UTF-8 JSON, the schema, unique item ids."""
     try:
@@ -655,7 +678,7 @@ def jsonfeed_problems(data: bytes) -> list[str]:
     except ValueError as error:  # json.JSONDecodeError is a ValueError
         return [f"not valid JSON: {error}"]
     errors = sorted(jsonfeed_validator().iter_errors(document), key=lambda e: e.json_path)
-    problems = [f"{error.json_path}: {error.message}" for error in errors]
+    problems = [f"{error.json_path}: {_describe(error)}" for error in errors]
     items = document.get("items") if isinstance(document, dict) else None
     if isinstance(items, list):
         ids = [item.get("id") for item in items if isinstance(item, dict)]

@@ -59,8 +59,13 @@ def test_a_full_record(site_folder: SiteFolder) -> None:
     assert article.byline == ("Lena Vogt",)
     assert article.tags == ("iaea", "talks")
     assert article.image == Image(
-        url="https://media.test.example/a.jpg", caption="Delegates arrive.",
-        credit="EWS Photo / Lena Vogt", type="image/jpeg", length=482113, width=1600, height=1067,
+        url="https://media.test.example/a.jpg",
+        caption="Delegates arrive.",
+        credit="EWS Photo / Lena Vogt",
+        type="image/jpeg",
+        length=482113,
+        width=1600,
+        height=1067,
     )
     assert article.body == "The lead paragraph.\n\nA second paragraph."
     assert article.source == Source(path="articles/world/ews-1.md", line=2)

@@ -27,7 +27,9 @@ def test_reads_every_key(tmp_path: Path) -> None:
     assert site.timezone == "Asia/Tehran"
     assert site.id_prefix == "tag:test.example,2026:"
     assert site.agencies[1] == Agency(
-        abbreviation="EWS", name="Eurasia Wire Service", url="https://www.ews.example/",
+        abbreviation="EWS",
+        name="Eurasia Wire Service",
+        url="https://www.ews.example/",
         rights="Copyright Eurasia Wire Service. Used under licence.",
     )
     assert site.items_per_feed == 50

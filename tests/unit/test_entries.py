@@ -6,8 +6,10 @@ from feedpub.model import Category, Person
 
 
 def test_entry_values() -> None:
-    entry = make_entry(make_article(byline=("Maryam Tavakoli",), tags=("oil",),
-                                    sections=("politics", "world")), make_site())
+    entry = make_entry(
+        make_article(byline=("Maryam Tavakoli",), tags=("oil",), sections=("politics", "world")),
+        make_site(),
+    )
     assert entry.id == "tag:test.example,2026:story-1"
     assert entry.url == "https://www.test.example/politics/story-1"
     assert entry.title == "Headline of story-1"

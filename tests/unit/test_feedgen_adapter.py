@@ -13,8 +13,12 @@ from feedpub.model import Feed, Image
 
 NOW = datetime.fromisoformat("2026-11-27T12:00:00+03:30")
 ATOM = "{http://www.w3.org/2005/Atom}"
-NS = {"atom": "http://www.w3.org/2005/Atom", "dc": "http://purl.org/dc/elements/1.1/",
-      "media": "http://search.yahoo.com/mrss/", "feedpub": "https://feedpub.org/ns/1.0"}
+NS = {
+    "atom": "http://www.w3.org/2005/Atom",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "media": "http://search.yahoo.com/mrss/",
+    "feedpub": "https://feedpub.org/ns/1.0",
+}
 
 
 def combined(*articles) -> Feed:  # type: ignore[no-untyped-def]
@@ -42,8 +46,10 @@ def test_no_date_comes_from_the_clock() -> None:
 
 
 def test_entries_keep_the_planned_order() -> None:
-    feed = combined(make_article("a", "2026-11-18T10:00:00+03:30"),
-                    make_article("b", "2026-11-17T10:00:00+03:30"))
+    feed = combined(
+        make_article("a", "2026-11-18T10:00:00+03:30"),
+        make_article("b", "2026-11-17T10:00:00+03:30"),
+    )
     assert [g.text for g in rss(feed).iter("guid")] == [e.id for e in feed.entries]
     assert [i.text for i in atom(feed).iter(f"{ATOM}id")][1:] == [e.id for e in feed.entries]
 
@@ -53,8 +59,11 @@ def test_rss_channel_link_is_the_home_page_and_self_is_an_atom_link() -> None:
     assert channel is not None
     assert channel.findtext("link") == "https://www.test.example/"
     (self_link,) = channel.findall("atom:link", NS)
-    assert self_link.attrib == {"href": "https://feeds.test.example/rss.xml", "rel": "self",
-                                "type": "application/rss+xml"}
+    assert self_link.attrib == {
+        "href": "https://feeds.test.example/rss.xml",
+        "rel": "self",
+        "type": "application/rss+xml",
+    }
 
 
 def test_atom_entry_links_keep_rel_type_and_length() -> None:
@@ -63,10 +72,18 @@ def test_atom_entry_links_keep_rel_type_and_length() -> None:
     assert entry is not None
     links = [dict(link.attrib) for link in entry.findall(f"{ATOM}link")]
     assert links == [
-        {"rel": "alternate", "type": "text/html",
-         "href": "https://www.test.example/politics/story-1"},
-        {"rel": "enclosure", "type": "image/jpeg", "href": "https://m.example/a.jpg",
-         "length": "1234", "title": "Cap — Photo: Cred"},
+        {
+            "rel": "alternate",
+            "type": "text/html",
+            "href": "https://www.test.example/politics/story-1",
+        },
+        {
+            "rel": "enclosure",
+            "type": "image/jpeg",
+            "href": "https://m.example/a.jpg",
+            "length": "1234",
+            "title": "Cap — Photo: Cred",
+        },
     ]
 
 
@@ -79,7 +96,9 @@ def test_bylines_are_dc_creator_in_rss_and_author_in_atom() -> None:
     entry = atom(feed).find(f"{ATOM}entry")
     assert entry is not None
     assert [a.findtext(f"{ATOM}name") for a in entry.findall(f"{ATOM}author")] == [
-        "Ann One", "Bob Two"]
+        "Ann One",
+        "Bob Two",
+    ]
 
 
 def test_generator_names_feedpub_without_a_version() -> None:
@@ -90,10 +109,18 @@ def test_generator_names_feedpub_without_a_version() -> None:
 
 
 def test_rss_item_carries_source_media_credit_and_correction_date() -> None:
-    image = Image(url="https://m.example/a.jpg", caption="Cap", credit="Sara Karimi / FNA",
-                  type="image/jpeg", length=99, width=800, height=600)
-    article = make_article(agency="EWS", image=image,
-                           updated=datetime.fromisoformat("2026-11-18T12:00:00+03:30"))
+    image = Image(
+        url="https://m.example/a.jpg",
+        caption="Cap",
+        credit="Sara Karimi / FNA",
+        type="image/jpeg",
+        length=99,
+        width=800,
+        height=600,
+    )
+    article = make_article(
+        agency="EWS", image=image, updated=datetime.fromisoformat("2026-11-18T12:00:00+03:30")
+    )
     item = rss(combined(article)).find("channel/item")
     assert item is not None
     source = item.find("source")
@@ -101,8 +128,11 @@ def test_rss_item_carries_source_media_credit_and_correction_date() -> None:
     assert (source.text, source.get("url")) == ("Eurasia Wire Service", "https://www.ews.example/")
     enclosure = item.find("enclosure")
     assert enclosure is not None
-    assert enclosure.attrib == {"url": "https://m.example/a.jpg", "length": "99",
-                                "type": "image/jpeg"}
+    assert enclosure.attrib == {
+        "url": "https://m.example/a.jpg",
+        "length": "99",
+        "type": "image/jpeg",
+    }
     media = item.find("media:content", NS)
     assert media is not None
     assert media.get("medium") == "image" and media.get("width") == "800"
@@ -114,13 +144,15 @@ def test_rss_item_carries_source_media_credit_and_correction_date() -> None:
     assert dateline.attrib == {"city": "Tehran", "country": "Iran", "agency": "EWS"}
     assert dateline.text == "TEHRAN (EWS) –"
     assert item.findtext("dc:rights", namespaces=NS) == (
-        "Copyright Eurasia Wire Service. Used under licence.")
+        "Copyright Eurasia Wire Service. Used under licence."
+    )
 
 
 def test_enclosure_length_is_zero_when_unknown() -> None:
     # RSS Profile: a length of 0 when the size cannot be determined.
     item = rss(combined(make_article(image=Image(url="https://m.example/a.jpg")))).find(
-        "channel/item")
+        "channel/item"
+    )
     assert item is not None and item.find("enclosure") is not None
     assert item.find("enclosure").get("length") == "0"  # type: ignore[union-attr]
 

@@ -19,8 +19,16 @@ def test_feed_level_fields() -> None:
     file, doc = document(make_article(), path="politics")
     assert file.path == "politics/feed.json"
     assert file.media_type == "application/feed+json; charset=utf-8"
-    assert list(doc)[:8] == ["version", "title", "home_page_url", "feed_url", "description",
-                             "language", "authors", "_feedpub"]
+    assert list(doc)[:8] == [
+        "version",
+        "title",
+        "home_page_url",
+        "feed_url",
+        "description",
+        "language",
+        "authors",
+        "_feedpub",
+    ]
     assert doc["version"] == "https://jsonfeed.org/version/1.1"
     assert doc["feed_url"] == "https://feeds.test.example/politics/feed.json"
     assert doc["authors"] == [{"name": "Test News Agency", "url": "https://www.test.example/"}]
@@ -30,8 +38,13 @@ def test_feed_level_fields() -> None:
 
 def test_item_fields_and_extension() -> None:
     image = Image(url="https://m.example/a.jpg", caption="Cap", credit="Cred", length=10)
-    article = make_article(byline=("Ann",), tags=("oil",), image=image, language="fa",
-                           updated=datetime.fromisoformat("2026-11-19T08:00:00+03:30"))
+    article = make_article(
+        byline=("Ann",),
+        tags=("oil",),
+        image=image,
+        language="fa",
+        updated=datetime.fromisoformat("2026-11-19T08:00:00+03:30"),
+    )
     _, doc = document(article)
     (item,) = doc["items"]
     assert item["id"] == "tag:test.example,2026:story-1"
@@ -40,11 +53,20 @@ def test_item_fields_and_extension() -> None:
     assert item["authors"] == [{"name": "Ann"}]
     assert item["tags"] == ["Politics", "oil"]
     assert item["image"] == "https://m.example/a.jpg"
-    assert item["attachments"] == [{"url": "https://m.example/a.jpg", "mime_type": "image/jpeg",
-                                    "title": "Cap — Photo: Cred", "size_in_bytes": 10}]
+    assert item["attachments"] == [
+        {
+            "url": "https://m.example/a.jpg",
+            "mime_type": "image/jpeg",
+            "title": "Cap — Photo: Cred",
+            "size_in_bytes": 10,
+        }
+    ]
     assert item["language"] == "fa"
-    assert item["_feedpub"]["dateline"] == {"text": "TEHRAN (TNA) –", "city": "Tehran",
-                                           "country": "Iran"}
+    assert item["_feedpub"]["dateline"] == {
+        "text": "TEHRAN (TNA) –",
+        "city": "Tehran",
+        "country": "Iran",
+    }
     assert item["_feedpub"]["agency"]["abbreviation"] == "TNA"
     assert item["_feedpub"]["image"] == {"caption": "Cap", "credit": "Cred"}
 

@@ -65,8 +65,13 @@ def test_content_without_a_leading_paragraph_gets_its_own_dateline_paragraph() -
 
 
 def test_photo_and_credit_follow_the_story() -> None:
-    image = Image(url="https://m.example/a.jpg", caption='Fans "cheer"', credit="Sara Karimi / FNA",
-                  width=1600, height=1067)
+    image = Image(
+        url="https://m.example/a.jpg",
+        caption='Fans "cheer"',
+        credit="Sara Karimi / FNA",
+        width=1600,
+        height=1067,
+    )
     content = compose_content("<p>Lead.</p>", "TEHRAN (FNA) –", image, None)
     assert content.endswith(
         '<figure><img src="https://m.example/a.jpg" alt="Fans &quot;cheer&quot;" width="1600" '

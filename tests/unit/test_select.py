@@ -40,7 +40,9 @@ def test_ties_are_broken_by_id_whatever_the_input_order() -> None:
 
 
 def test_each_feed_holds_at_most_items_per_feed() -> None:
-    articles = [make_article(f"s{day:02}", f"2026-11-{day:02}T10:00:00+03:30") for day in range(1, 8)]
+    articles = [
+        make_article(f"s{day:02}", f"2026-11-{day:02}T10:00:00+03:30") for day in range(1, 8)
+    ]
     combined = plan_feeds(make_site(items_per_feed=3), articles, NOW)[0]
     assert ids(combined) == ["s07", "s06", "s05"]
 
@@ -61,8 +63,11 @@ def test_stories_dated_after_now_stay_out() -> None:
 
 
 def test_feed_updated_is_the_newest_change_among_its_own_items() -> None:
-    corrected = make_article("old", "2026-11-10T10:00:00+03:30",
-                             updated=datetime.fromisoformat("2026-11-20T09:00:00+01:00"))
+    corrected = make_article(
+        "old",
+        "2026-11-10T10:00:00+03:30",
+        updated=datetime.fromisoformat("2026-11-20T09:00:00+01:00"),
+    )
     recent = make_article("new", "2026-11-15T10:00:00+03:30", sections=("world",))
     feeds = {f.path: f for f in plan_feeds(make_site(), [corrected, recent], NOW)}
     assert feeds[""].updated.isoformat() == "2026-11-20T09:00:00+01:00"
@@ -92,6 +97,8 @@ def test_only_articles_that_appear_in_a_feed_are_rendered(monkeypatch) -> None: 
     rendered: list[str] = []
     real = select.make_entry
     monkeypatch.setattr(select, "make_entry", lambda a, s: rendered.append(a.id) or real(a, s))
-    articles = [make_article(f"s{day:02}", f"2026-11-{day:02}T10:00:00+03:30") for day in range(1, 6)]
+    articles = [
+        make_article(f"s{day:02}", f"2026-11-{day:02}T10:00:00+03:30") for day in range(1, 6)
+    ]
     plan_feeds(make_site(items_per_feed=2), articles, NOW)
     assert sorted(rendered) == ["s04", "s05"]
