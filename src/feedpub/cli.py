@@ -7,11 +7,12 @@ its traceback. Heavy modules are imported inside the commands so --help stays fa
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -21,6 +22,7 @@ from feedpub.errors import FeedpubError
 if TYPE_CHECKING:
     from feedpub.load import LoadedArticles
     from feedpub.model import FeedFile, Site
+    from feedpub.publish.run import PublishSummary
 
 T = TypeVar("T")
 
@@ -30,6 +32,8 @@ EXIT_REJECTED = 1  # some records were rejected; the good ones were built
 EXIT_USAGE = 2  # click's own status for a bad command line
 EXIT_CONFIG = 3  # feedpub.yaml or sections.yaml is wrong; nothing was built
 EXIT_OUTPUT = 4  # feeds could not be written
+EXIT_PUBLISH = 5  # a target could not be brought up to date
+DEFAULT_MAX_DELETES = 10  # the same as feedpub.publish.sync, without importing it
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -38,44 +42,62 @@ def main() -> None:
     """Publish a news agency's article records as RSS, Atom and JSON feeds."""
 
 
+def _options(*decorators: Callable[[Any], Any]) -> Callable[[T], T]:
+    def apply(command: T) -> T:
+        for decorator in reversed(decorators):
+            command = decorator(command)
+        return command
+
+    return apply
+
+
 config_option = click.option(
-    "--config",
-    "config",
-    type=click.Path(path_type=Path),
-    default=Path("feedpub.yaml"),
-    show_default=True,
-    help="Site configuration file.",
-)
+    "--config", "config", type=click.Path(path_type=Path), default=Path("feedpub.yaml"),
+    show_default=True, help="Site configuration file.",
+)  # fmt: skip
 articles_option = click.option(
-    "--articles",
-    "articles",
-    type=click.Path(path_type=Path),
-    default=Path("articles"),
-    show_default=True,
-    help="Folder of article records and sections.yaml.",
-)
+    "--articles", "articles", type=click.Path(path_type=Path), default=Path("articles"),
+    show_default=True, help="Folder of article records and sections.yaml.",
+)  # fmt: skip
+output_option = click.option(
+    "--output", "output", type=click.Path(path_type=Path), default=Path("output"),
+    show_default=True, help="Folder the feeds are written to and published from.",
+)  # fmt: skip
 now_option = click.option(
-    "--now",
-    "now",
-    metavar="TIMESTAMP",
+    "--now", "now", metavar="TIMESTAMP",
     help="Build as if it were this time (ISO 8601); stories dated later stay out.",
-)
+)  # fmt: skip
+publish_options = _options(
+    click.option("--target", "targets", multiple=True, metavar="NAME",
+                 help="Publish to this target only (repeatable; default: all)."),
+    click.option("--dry-run", is_flag=True, help="List uploads and deletes; change nothing."),
+    click.option("--max-deletes", type=click.IntRange(min=0), default=DEFAULT_MAX_DELETES,
+                 show_default=True, help="Refuse to delete more files than this per target."),
+    click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON."),
+)  # fmt: skip
 
 
 @main.command()
 @config_option
 @articles_option
-@click.option(
-    "--output",
-    "output",
-    type=click.Path(path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="Folder the feeds are written to.",
-)
+@output_option
 @now_option
 @click.option("--strict", is_flag=True, help="Write nothing at all when any record is rejected.")
-def build(config: Path, articles: Path, output: Path, now: str | None, strict: bool) -> None:
+@click.option("--publish", "then_publish", is_flag=True,
+              help="Then publish the output folder to the configured targets.")  # fmt: skip
+@publish_options
+def build(
+    config: Path,
+    articles: Path,
+    output: Path,
+    now: str | None,
+    strict: bool,
+    then_publish: bool,
+    targets: tuple[str, ...],
+    dry_run: bool,
+    max_deletes: int,
+    as_json: bool,
+) -> None:
     """Build every feed from the article records into the output folder."""
     from feedpub.publish.local import write_files
 
@@ -84,11 +106,35 @@ def build(config: Path, articles: Path, output: Path, now: str | None, strict: b
         _finish(loaded, "Nothing written: --strict is set.")
     files = _build(site, loaded, now)
     report = _guard(lambda: write_files(files, output), EXIT_OUTPUT)
-    _finish(
-        loaded,
+    summary = (
         f"Built {len(files)} feeds from {_records(len(loaded.articles))} into "
-        f"{output}: {len(report.written)} written, {len(report.unchanged)} unchanged.",
+        f"{output}: {len(report.written)} written, {len(report.unchanged)} unchanged"
+        + (f", {len(report.removed)} removed." if report.removed else ".")
     )
+    if not then_publish:
+        _finish(loaded, summary)
+    click.echo(summary, err=as_json)
+    status = _publish(site, output, targets, dry_run, max_deletes, as_json)
+    sys.exit(status or (EXIT_REJECTED if loaded.rejected else EXIT_OK))
+
+
+@main.command()
+@config_option
+@output_option
+@publish_options
+def publish(
+    config: Path,
+    output: Path,
+    targets: tuple[str, ...],
+    dry_run: bool,
+    max_deletes: int,
+    as_json: bool,
+) -> None:
+    """Upload what changed in the output folder to the targets, then ping WebSub hubs."""
+    from feedpub.load.config import load_config
+
+    site = _guard(lambda: load_config(config), EXIT_CONFIG)
+    sys.exit(_publish(site, output, targets, dry_run, max_deletes, as_json))
 
 
 @main.command()
@@ -132,6 +178,73 @@ def _now(text: str | None, site: Site) -> datetime:
         return parse_datetime(text, find_zone(site.timezone))
     except DateError as error:
         raise click.BadParameter(f"{error}. {error.hint}.", param_hint="--now") from error
+
+
+def _publish(
+    site: Site,
+    output: Path,
+    names: tuple[str, ...],
+    dry_run: bool,
+    max_deletes: int,
+    as_json: bool,
+) -> int:
+    """Publish and print the summary; the exit status (0 or EXIT_PUBLISH)."""
+    from feedpub.publish.run import choose_targets, publish_output
+
+    targets = _guard(lambda: choose_targets(site, names), EXIT_PUBLISH)
+    summary = _guard(
+        lambda: publish_output(site, output, targets, max_deletes=max_deletes, dry_run=dry_run),
+        EXIT_PUBLISH,
+    )
+    _print_publish_summary(summary, as_json)
+    return EXIT_PUBLISH if summary.failures else EXIT_OK
+
+
+def _print_publish_summary(summary: PublishSummary, as_json: bool) -> None:
+    for failure in summary.failures:
+        click.echo(str(failure), err=True)
+    for ping in summary.pings:
+        if ping.error:
+            click.echo(f"WebSub hub {ping.hub}: {ping.url}: {ping.error}.", err=True)
+    if as_json:
+        click.echo(json.dumps(_summary_document(summary), indent=2))
+        return
+    for report in summary.reports:
+        if report.dry_run:
+            for path in report.uploaded:
+                click.echo(f"would upload {report.target}: {path}")
+            for path in report.deleted:
+                click.echo(f"would delete {report.target}: {path}")
+        verb = "would be " if report.dry_run else ""
+        click.echo(
+            f"{report.target}: {len(report.uploaded)} {verb}uploaded, {report.unchanged} "
+            f"unchanged, {len(report.deleted)} {verb}deleted, {report.bytes_sent:,} bytes sent "
+            f"in {report.seconds:.1f} s."
+        )
+    notified = sum(1 for ping in summary.pings if ping.error is None)
+    if notified:
+        click.echo(f"WebSub: {notified} changed feed URLs announced.")
+
+
+def _summary_document(summary: PublishSummary) -> dict[str, Any]:
+    return {
+        "targets": [
+            {
+                "name": report.target,
+                "dry_run": report.dry_run,
+                "uploaded": list(report.uploaded),
+                "unchanged": report.unchanged,
+                "deleted": list(report.deleted),
+                "bytes_sent": report.bytes_sent,
+                "seconds": round(report.seconds, 3),
+            }
+            for report in summary.reports
+        ],
+        "failures": [
+            {"target": f.target, "path": f.path, "message": str(f)} for f in summary.failures
+        ],
+        "websub": [{"hub": p.hub, "url": p.url, "error": p.error} for p in summary.pings],
+    }
 
 
 def _guard(action: Callable[[], T], status: int) -> T:

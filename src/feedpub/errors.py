@@ -5,7 +5,8 @@
     │   ├── ConfigError     feedpub.yaml or articles/sections.yaml
     │   └── ArticleError    one article record
     ├── BuildError          feeds could not be produced from valid input
-    └── OutputError         feeds could not be written
+    ├── OutputError         feeds could not be written
+    └── PublishError        a target could not be brought up to date: target, file, cause
 
 A user mistake is always an ``InputError`` and reads as one line::
 
@@ -72,3 +73,24 @@ class BuildError(FeedpubError):
 
 class OutputError(FeedpubError):
     """A feed could not be written to its destination."""
+
+
+class PublishError(FeedpubError):
+    """A target could not be updated; ``where`` names the target and file once known."""
+
+    def __init__(self, message: str, *, target: str | None = None, path: str | None = None):
+        self.message = message
+        self.target = target
+        self.path = path
+        super().__init__(message)
+
+    def at(self, target: str, path: str | None) -> PublishError:
+        """The same error, placed at a target and file."""
+        return PublishError(self.message, target=target, path=path)
+
+    def __str__(self) -> str:
+        where = " ".join(
+            p for p in (f"target {self.target}" if self.target else "", self.path or "") if p
+        )
+        text = self.message if self.message.endswith(".") else self.message + "."
+        return f"{where}: {text}" if where else text

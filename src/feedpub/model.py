@@ -39,6 +39,43 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DirTarget:
+    """Another local folder, e.g. a web server's document root."""
+
+    name: str
+    path: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class S3Target:
+    """A bucket on AWS S3 or any S3-compatible service (credentials: boto3's chain)."""
+
+    name: str
+    bucket: str
+    prefix: str = ""
+    region: str | None = None
+    endpoint_url: str | None = None
+    cache_control: str = "max-age=300"
+    gzip: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SftpTarget:
+    """A folder on a host reached over SFTP (key file or agent; host key verified)."""
+
+    name: str
+    host: str
+    user: str
+    path: str
+    port: int = 22
+    key_file: str | None = None
+    known_hosts: str = "~/.ssh/known_hosts"
+
+
+Target = DirTarget | S3Target | SftpTarget
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Site:
     """Everything feedpub.yaml says about the site and how feeds are built."""
 
@@ -55,6 +92,8 @@ class Site:
     dateline_format: str
     items_per_feed: int
     sections: tuple[Section, ...] = ()
+    targets: tuple[Target, ...] = ()
+    hubs: tuple[str, ...] = ()  # WebSub hubs the feeds advertise and are announced to
 
     def find_agency(self, abbreviation: str) -> Agency:
         for agency in self.agencies:
@@ -158,6 +197,7 @@ class Feed:
     rights: str
     publisher: Agency
     entries: tuple[Entry, ...]
+    hubs: tuple[str, ...] = ()
 
     def self_url(self, feeds_url: str, filename: str) -> str:
         return feeds_url + self.file_path(filename)

@@ -47,3 +47,26 @@ def test_a_file_where_a_folder_should_be_is_a_clear_error(tmp_path: Path) -> Non
     (tmp_path / "politics").write_bytes(b"not a folder")
     with pytest.raises(OutputError, match=r"politics/rss.xml: cannot write \(File exists\)"):
         atomic_write(tmp_path / "politics" / "rss.xml", b"x")
+
+
+def test_feeds_no_longer_built_are_removed_and_other_files_kept(tmp_path: Path) -> None:
+    write_files(
+        [
+            feed_file("rss.xml", b"a"),
+            feed_file("art/rss.xml", b"b"),
+            feed_file("art/feed.json", b"c"),
+        ],
+        tmp_path,
+    )
+    (tmp_path / "index.html").write_bytes(b"<html>")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "notes.txt").write_bytes(b"keep")
+    report = write_files([feed_file("rss.xml", b"a")], tmp_path)
+    assert report.removed == ("art/feed.json", "art/rss.xml")
+    assert not (tmp_path / "art").exists()
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
+        "docs",
+        "docs/notes.txt",
+        "index.html",
+        "rss.xml",
+    ]

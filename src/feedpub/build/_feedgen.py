@@ -68,6 +68,8 @@ def _feed_generator(feed: Feed, fmt: Format, self_url: str) -> FeedGenerator:
     self_type = "application/rss+xml" if fmt == "rss" else "application/atom+xml"
     # Self first, alternate last: RSS takes its channel <link> from the last link added.
     generator.link(href=self_url, rel="self", type=self_type)
+    for hub in feed.hubs:  # WebSub §4: Atom keeps these; RSS gets them from rss.py's hook
+        generator.link(href=hub, rel="hub")
     generator.link(href=feed.home_url, rel="alternate", type="text/html")
     generator.language(feed.language)  # RSS <language>, Atom xml:lang
     generator.updated(feed.updated)  # Atom <updated> and RSS <lastBuildDate>

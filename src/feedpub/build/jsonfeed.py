@@ -30,6 +30,7 @@ def jsonfeed_file(feed: Feed, feeds_url: str) -> FeedFile:
         "description": feed.description,
         "language": feed.language,
         "authors": [_person(Person(name=feed.publisher.name, url=feed.publisher.url))],
+        "hubs": [{"type": "WebSub", "url": hub} for hub in feed.hubs],
         "_feedpub": _compact(
             {
                 "about": EXTENSION_ABOUT,
@@ -41,6 +42,8 @@ def jsonfeed_file(feed: Feed, feeds_url: str) -> FeedFile:
         ),
         "items": [_item(entry) for entry in feed.entries],
     }
+    if not feed.hubs:
+        del document["hubs"]
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     return FeedFile(
         path=feed.file_path(FILENAME), content=text.encode("utf-8"), media_type=MEDIA_TYPE

@@ -20,6 +20,8 @@ NAMESPACES = {"dc": DC, "media": MEDIA, "feedpub": FEEDPUB}
 
 def rss_file(feed: Feed, feeds_url: str) -> FeedFile:
     def channel_hook(channel: Element) -> None:
+        for hub in feed.hubs:  # WebSub §4: feedgen writes no RSS link but self
+            sub_element(channel, f"{{{ATOM}}}link", rel="hub", href=hub)
         sub_element(channel, f"{{{DC}}}publisher", feed.publisher.name)
         vocabulary.add_agency(channel, feed.publisher)
 

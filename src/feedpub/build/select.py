@@ -85,6 +85,7 @@ def _combined_feed(
         rights=site.copyright,
         publisher=site.find_agency(site.agency),
         entries=entries_for(chosen),
+        hubs=site.hubs,
     )
 
 
@@ -106,4 +107,5 @@ def _section_feed(
         rights=site.copyright,
         publisher=site.find_agency(site.agency),
         entries=entries_for(chosen),
+        hubs=site.hubs,
     )

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from feedpub.errors import ConfigError, Problem
 from feedpub.load.dates import DateError, find_zone
 from feedpub.load.fields import Fields, read_mapping_file
+from feedpub.load.targets import read_hubs, read_targets
 from feedpub.model import Agency, Site
 
 DEFAULT_DATELINE_FORMAT = "{city} ({agency}) –"
@@ -29,6 +30,8 @@ SITE_KEYS = frozenset(
         "agencies",
         "dateline_format",
         "items_per_feed",
+        "targets",
+        "websub",
     }
 )
 AGENCY_KEYS = frozenset({"name", "url", "rights"})
@@ -67,6 +70,8 @@ def _read_site(fields: Fields) -> Site | None:
         )
     dateline_format = _dateline_format(fields)
     items = fields.integer("items_per_feed", minimum=1)
+    targets = read_targets(fields)
+    hubs = read_hubs(fields)
     if (
         title is None
         or url is None
@@ -90,6 +95,8 @@ def _read_site(fields: Fields) -> Site | None:
         agencies=agencies,
         dateline_format=dateline_format,
         items_per_feed=items or DEFAULT_ITEMS_PER_FEED,
+        targets=targets,
+        hubs=hubs,
     )
 
 

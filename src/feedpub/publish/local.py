@@ -19,14 +19,20 @@ from feedpub.model import FeedFile
 FILE_MODE = 0o644  # feeds are public; mkstemp would leave 0600 and a web server could not read
 
 
+# The names feedpub writes; only files so named are ever removed from the output folder.
+FEED_FILENAMES = frozenset({"rss.xml", "atom.xml", "feed.json"})
+
+
 @dataclass(frozen=True, slots=True)
 class WriteReport:
     written: tuple[str, ...]
     unchanged: tuple[str, ...]
+    removed: tuple[str, ...] = ()
 
 
 def write_files(files: Iterable[FeedFile], output_dir: Path) -> WriteReport:
-    """Write every file under ``output_dir`` whose bytes differ from what is there."""
+    """Write every file under ``output_dir`` whose bytes differ from what is there,
+    then remove the feeds of sections that no longer exist."""
     written: list[str] = []
     unchanged: list[str] = []
     for file in files:
@@ -36,7 +42,30 @@ def write_files(files: Iterable[FeedFile], output_dir: Path) -> WriteReport:
             continue
         atomic_write(target, file.content)
         written.append(file.path)
-    return WriteReport(tuple(written), tuple(unchanged))
+    removed = remove_stale_feeds(output_dir, set(written) | set(unchanged))
+    return WriteReport(tuple(written), tuple(unchanged), removed)
+
+
+def remove_stale_feeds(output_dir: Path, keep: set[str]) -> tuple[str, ...]:
+    """Remove feed files feedpub wrote earlier but no longer builds (a removed section).
+
+    Only files with a feed's name, at the top or one folder down, are candidates: other
+    files someone keeps in the output folder (an index page, a robots.txt) stay.
+    """
+    removed = []
+    candidates = [*output_dir.glob("*"), *output_dir.glob("*/*")]
+    for path in sorted(candidates):
+        relative = path.relative_to(output_dir).as_posix()
+        if path.name in FEED_FILENAMES and path.is_file() and relative not in keep:
+            try:
+                path.unlink()
+            except OSError as error:
+                raise OutputError(f"{path}: cannot remove ({error.strerror})") from error
+            removed.append(relative)
+            if path.parent != output_dir:
+                with contextlib.suppress(OSError):  # succeeds only once the folder is empty
+                    path.parent.rmdir()
+    return tuple(removed)
 
 
 def _has_content(path: Path, content: bytes) -> bool:

@@ -1,0 +1,68 @@
+"""A whole publish: every chosen target in turn, then the WebSub announcements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from feedpub.errors import PublishError
+from feedpub.model import Site, Target
+from feedpub.publish.files import collect_files, is_feed
+from feedpub.publish.notify import Ping, announce
+from feedpub.publish.sync import TargetReport, sync_target
+from feedpub.publish.target import RetryPolicy
+
+
+@dataclass(frozen=True, slots=True)
+class PublishSummary:
+    reports: tuple[TargetReport, ...]
+    failures: tuple[PublishError, ...]
+    pings: tuple[Ping, ...]
+
+
+def choose_targets(site: Site, names: tuple[str, ...]) -> tuple[Target, ...]:
+    """The configured targets named (all when none are), or a PublishError saying why not."""
+    if not site.targets:
+        raise PublishError(
+            "no targets are configured. Add a 'targets:' list to feedpub.yaml "
+            "(see README.md, Publishing)"
+        )
+    known = {target.name: target for target in site.targets}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise PublishError(
+            f"unknown target {unknown[0]!r}. Configured targets: " + ", ".join(known)
+        )
+    return tuple(known[name] for name in names) if names else site.targets
+
+
+def publish_output(
+    site: Site,
+    output_dir: Path,
+    targets: tuple[Target, ...],
+    *,
+    max_deletes: int,
+    dry_run: bool = False,
+    retry: RetryPolicy | None = None,
+) -> PublishSummary:
+    files = collect_files(output_dir)
+    reports: list[TargetReport] = []
+    failures: list[PublishError] = []
+    for target in targets:
+        try:
+            reports.append(
+                sync_target(target, files, max_deletes=max_deletes, dry_run=dry_run, retry=retry)
+            )
+        except PublishError as error:
+            failures.append(error if error.target else error.at(target.name, error.path))
+    changed = sorted(
+        {
+            path
+            for report in reports
+            if not report.dry_run
+            for path in report.uploaded
+            if is_feed(path)
+        }
+    )
+    pings = announce(site.hubs, [site.feeds_url + path for path in changed])
+    return PublishSummary(tuple(reports), tuple(failures), tuple(pings))
