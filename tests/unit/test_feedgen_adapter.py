@@ -163,3 +163,22 @@ def test_atom_entry_language_and_source() -> None:
     assert entry.get("{http://www.w3.org/XML/1998/namespace}lang") == "fa"
     assert entry.findtext(f"{ATOM}source/{ATOM}title") == "Eurasia Wire Service"
     assert entry.findtext(f"{ATOM}rights") == "Copyright Eurasia Wire Service. Used under licence."
+
+
+def test_websub_hubs_are_advertised_in_every_format() -> None:
+    import json
+
+    from feedpub.build.jsonfeed import jsonfeed_file
+
+    site = make_site(hubs=("https://hub.example.org/",))
+    feed = plan_feeds(site, [make_article()], NOW)[1]
+    channel = rss(feed).find("channel")
+    assert channel is not None
+    hub = channel.find("atom:link[@rel='hub']", NS)
+    assert hub is not None and hub.get("href") == "https://hub.example.org/"
+    assert channel.findtext("link") == "https://www.test.example/politics/"  # still the page
+    links = {link.get("rel"): link.get("href") for link in atom(feed).findall(f"{ATOM}link")}
+    assert links["hub"] == "https://hub.example.org/"
+    assert links["self"] == "https://feeds.test.example/politics/atom.xml"
+    document = json.loads(jsonfeed_file(feed, "https://feeds.test.example/").content)
+    assert document["hubs"] == [{"type": "WebSub", "url": "https://hub.example.org/"}]
