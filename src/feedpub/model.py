@@ -18,6 +18,7 @@ class Agency:
     name: str
     url: str
     rights: str | None = None  # e.g. the wire service's licence line, shown on its stories
+    feed_url: str | None = None  # the agency's own feed: what RSS <source url> should point at
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -41,6 +41,7 @@ def test_golden_site_builds_to_the_reviewed_files(
     tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     built = build(tmp_path / "output")
+    assert build(tmp_path / "again") == built  # a second build gives the same bytes
     if request.config.getoption("--update-goldens"):
         shutil.rmtree(EXPECTED, ignore_errors=True)
         shutil.copytree(tmp_path / "output", EXPECTED)

@@ -193,3 +193,39 @@ def test_help_lists_the_commands() -> None:
         cwd=REPO,
     )
     assert "build" in completed.stdout and "check" in completed.stdout
+
+
+def test_output_does_not_depend_on_hash_seed_time_zone_locale_or_clock(
+    site_folder: SiteFolder, tmp_path: Path
+) -> None:
+    site_folder.add("a.md", record(extra="tags: [b, a, c]\nbyline: [Z, A]"))
+    site_folder.add("b.md", record(id="b", sections="[world, politics]", city="Kabul"))
+    outputs = []
+    for name, env in (
+        ("one", {"PYTHONHASHSEED": "1", "TZ": "UTC", "LC_ALL": "C"}),
+        ("two", {"PYTHONHASHSEED": "4242", "TZ": "America/New_York", "LC_ALL": "C.UTF-8"}),
+    ):
+        completed = subprocess.run(
+            [sys.executable, "-m", "feedpub", "build", "--config", str(site_folder.config),
+             "--articles", str(site_folder.articles), "--output", str(tmp_path / name),
+             "--now", NOW],
+            env={**os.environ, **env}, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert completed.returncode == EXIT_OK, completed.stderr
+        outputs.append({p.relative_to(tmp_path / name): p.read_bytes()
+                        for p in (tmp_path / name).rglob("*") if p.is_file()})  # fmt: skip
+    assert outputs[0] == outputs[1]
+
+
+def test_removing_a_section_removes_its_feeds(site_folder: SiteFolder) -> None:
+    site_folder.add("a.md", record())
+    build(site_folder)
+    sections = site_folder.articles / "sections.yaml"
+    sections.write_text(
+        sections.read_text().replace(
+            "  - slug: photo\n    title: Photo\n    description: Photo stories.\n", ""
+        )
+    )
+    result = build(site_folder)
+    assert result.stdout.endswith("0 written, 9 unchanged, 3 removed.\n")
+    assert not (site_folder.output / "photo").exists()

@@ -182,3 +182,34 @@ def test_websub_hubs_are_advertised_in_every_format() -> None:
     assert links["self"] == "https://feeds.test.example/politics/atom.xml"
     document = json.loads(jsonfeed_file(feed, "https://feeds.test.example/").content)
     assert document["hubs"] == [{"type": "WebSub", "url": "https://hub.example.org/"}]
+
+
+def test_rss_description_is_escaped_html_of_the_plain_summary() -> None:
+    import feedparser  # type: ignore[import-untyped]
+
+    article = make_article(summary="AT&T <b>buys</b> &amp; more")
+    document = rss_file(combined(article), "https://feeds.test.example/").content
+    assert b"<description>AT&amp;amp;T &amp;lt;b&amp;gt;buys" in document
+    parsed = feedparser.parse(document)
+    assert parsed.entries[0].summary == "AT&amp;T &lt;b&gt;buys&lt;/b&gt; &amp;amp; more"
+
+
+def test_a_body_that_sanitises_to_nothing_still_has_description_and_content() -> None:
+    article = make_article(body="<!-- note to desk -->\n<script>x()</script>")
+    item = rss(combined(article)).find("channel/item")
+    assert item is not None
+    assert item.findtext("description") == "Headline of story-1"
+    assert item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") == (
+        '<p><span class="dateline">TEHRAN (TNA) –</span></p>'
+    )
+
+
+def test_rss_source_points_at_the_agency_feed_when_known() -> None:
+    import dataclasses
+
+    site = make_site()
+    ews = dataclasses.replace(site.agencies[1], feed_url="https://www.ews.example/rss.xml")
+    site = dataclasses.replace(site, agencies=(site.agencies[0], ews))
+    feed = plan_feeds(site, [make_article(agency="EWS")], NOW)[0]
+    source = rss(feed).find("channel/item/source")
+    assert source is not None and source.get("url") == "https://www.ews.example/rss.xml"

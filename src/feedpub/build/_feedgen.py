@@ -12,12 +12,16 @@ here (tests/unit/test_feedgen_adapter.py pins each one):
   entry links are written by our extension hook instead;
 * RSS keeps no link but self, and ``<author>`` needs an e-mail: bylines go out as
   ``dc:creator`` from the RSS module's hook;
+* an item whose description is empty gets its content as description and no
+  ``content:encoded``: entries always have a summary (entries.py), so never here;
+* the RSS date formatter switches the process-wide locale to C while it runs;
 * the generator element carries feedgen's name and version by default: we name
   feedpub, without a version, so an upgrade does not rewrite every feed.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
@@ -93,10 +97,12 @@ def _add_entry(generator: FeedGenerator, entry: Entry, fmt: Format) -> None:
     item.updated(entry.updated)
     for category in entry.categories:
         item.category(term=category.term, scheme=category.scheme, label=category.label)
-    item.source(url=entry.agency.url, title=entry.agency.name)
+    # RSS 2.0 wants the agency's feed in <source url>; its home page when it has none.
+    item.source(url=entry.agency.feed_url or entry.agency.url, title=entry.agency.name)
     if fmt == "rss":
         item.link(href=entry.url)
-        item.description(entry.summary)
+        # RSS <description> is HTML (RSS Profile §3.1): escape the plain-text summary.
+        item.description(html.escape(entry.summary, quote=False))
         item.content(entry.content_html)  # with a description set: <content:encoded>
         if entry.image is not None:
             item.enclosure(entry.image.url, entry.image.length or 0, entry.image.type)

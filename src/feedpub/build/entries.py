@@ -30,7 +30,8 @@ def make_entry(article: Article, site: Site) -> Entry:
         id=entry_id(article, site),
         url=url,
         title=article.headline,
-        summary=article.summary or first_paragraph_text(body_html),
+        # A body that sanitises to nothing still gets a summary: readers need some text.
+        summary=article.summary or first_paragraph_text(body_html) or article.headline,
         content_html=compose_content(body_html, dateline_text, article.image, article.language),
         published=article.published,
         updated=article.updated or article.published,

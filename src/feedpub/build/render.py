@@ -97,7 +97,7 @@ def compose_content(
     if body_html.startswith("<p>"):
         content = f"<p>{dateline_html} {body_html[3:]}"
     else:
-        content = f"<p>{dateline_html}</p>\n{body_html}"
+        content = f"<p>{dateline_html}</p>" + (f"\n{body_html}" if body_html else "")
     if image is not None:
         content += "\n" + _figure(image)
     if language and language.split("-")[0].lower() in RTL_LANGUAGES:

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from feedpub.errors import Problem
 from feedpub.load.dates import EXAMPLE, DateError, find_zone, parse_datetime
-from feedpub.load.fields import Fields, xml_safe
+from feedpub.load.fields import Fields, absolute_url, xml_safe
+from feedpub.load.fields import language as language_tag
 from feedpub.load.frontmatter import split_record
 from feedpub.load.yamltext import MappingNode, compose
 from feedpub.model import Article, Dateline, Image, Site, Source
@@ -41,7 +42,6 @@ DATELINE_KEYS = frozenset({"city", "country"})
 IMAGE_KEYS = frozenset({"url", "caption", "credit", "type", "length", "width", "height"})
 ARTICLE_ID = re.compile(r"[A-Za-z0-9._-]+")
 MIME_TYPE = re.compile(r"[a-z]+/[A-Za-z0-9.+-]+")
-LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")  # BCP 47, simplified
 FRONT_MATTER_LINE = 2  # the YAML starts on the line after the opening '---'
 
 
@@ -53,8 +53,15 @@ class LoadedArticles:
 
 
 def find_records(articles_dir: Path) -> list[Path]:
-    """Every ``*.md`` under ``articles_dir``, in a stable order."""
-    return sorted(articles_dir.rglob("*.md"), key=lambda p: p.relative_to(articles_dir).as_posix())
+    """Every ``*.md`` under ``articles_dir``, in a stable order; README.md files and
+    anything hidden (editor backups, .git) are not records."""
+    found = []
+    for path in articles_dir.rglob("*.md"):
+        relative = path.relative_to(articles_dir).as_posix()
+        if path.name.lower() == "readme.md" or any(p.startswith(".") for p in relative.split("/")):
+            continue
+        found.append((relative, path))
+    return [path for _, path in sorted(found)]
 
 
 def load_articles(articles_dir: Path, site: Site, display_dir: str) -> LoadedArticles:
@@ -64,39 +71,28 @@ def load_articles(articles_dir: Path, site: Site, display_dir: str) -> LoadedArt
     articles: list[Article] = []
     problems: list[Problem] = []
     rejected = 0
-    first_seen: dict[str, Article] = {}
+    context = _Context(site, zone, claimed={})
     for path in find_records(articles_dir):
         display = f"{display_dir.rstrip('/')}/{path.relative_to(articles_dir).as_posix()}"
         found: list[Problem] = []
-        article = _read_record(path, display, root, site, zone, found)
-        if article is not None:
-            _check_unique(article, first_seen, found)
+        article = _read_record(path, display, root, context, found)
         if found:
             problems.extend(found)
             rejected += 1
         elif article is not None:
-            first_seen[article.id] = article
             articles.append(article)
     return LoadedArticles(tuple(articles), tuple(problems), rejected)
 
 
-def _check_unique(article: Article, first_seen: dict[str, Article], found: list[Problem]) -> None:
-    other = first_seen.get(article.id)
-    if other is None or other.source is None or article.source is None:
-        return
-    found.append(
-        Problem(
-            article.source.path,
-            article.source.line,
-            "id",
-            f"{article.id!r} is already used by {other.source.path}",
-            "Give every story its own id",
-        )
-    )
+@dataclass(frozen=True, slots=True)
+class _Context:
+    site: Site
+    zone: tzinfo
+    claimed: dict[str, str]  # id -> the record that has it, rejected or not
 
 
 def _read_record(
-    path: Path, display: str, root: Path, site: Site, zone: tzinfo, problems: list[Problem]
+    path: Path, display: str, root: Path, context: _Context, problems: list[Problem]
 ) -> Article | None:
     if not path.resolve().is_relative_to(root):
         problems.append(
@@ -143,7 +139,7 @@ def _read_record(
         )
         return None
     fields = Fields(node, path=display, first_line=FRONT_MATTER_LINE, problems=problems)
-    article = _read_article(fields, raw.body, site, zone)
+    article = _read_article(fields, raw.body, context)
     if not raw.body.strip():
         problems.append(
             Problem(
@@ -157,9 +153,10 @@ def _read_record(
     return None if problems else article
 
 
-def _read_article(fields: Fields, body: str, site: Site, zone: tzinfo) -> Article | None:
+def _read_article(fields: Fields, body: str, context: _Context) -> Article | None:
+    site, zone = context.site, context.zone
     fields.reject_unknown(ARTICLE_KEYS)
-    article_id = _article_id(fields)
+    article_id = _article_id(fields, context.claimed)
     headline = fields.text("headline", required=True, what="the story's headline")
     dateline = _dateline(fields)
     published = _datetime(fields, "published", zone, required=True)
@@ -173,7 +170,7 @@ def _read_article(fields: Fields, body: str, site: Site, zone: tzinfo) -> Articl
         )
     sections = _sections(fields, site)
     agency = _agency(fields, site)
-    language = _language(fields, "language")
+    language = language_tag(fields, "language")
     if (
         article_id is None
         or headline is None
@@ -196,13 +193,13 @@ def _read_article(fields: Fields, body: str, site: Site, zone: tzinfo) -> Articl
         tags=fields.text_list("tags", what="a list of tags") or (),
         image=_image(fields),
         language=language,
-        url=_absolute_url(fields, "url"),
+        url=absolute_url(fields, "url"),
         body=xml_safe(body),
         source=Source(path=fields.path, line=fields.line),
     )
 
 
-def _article_id(fields: Fields) -> str | None:
+def _article_id(fields: Fields, claimed: dict[str, str]) -> str | None:
     value = fields.text("id", required=True, what="a stable id such as fna-20261118-budget-vote")
     if value is None:
         return None
@@ -214,6 +211,17 @@ def _article_id(fields: Fields) -> str | None:
             "Use only letters, digits, '.', '_' and '-'",
         )
         return None
+    # Every id is claimed, even by a record rejected for another reason: otherwise fixing
+    # that record later would silently swap which of the two stories is published.
+    if value in claimed:
+        fields.problem(
+            fields.node("id"),
+            "id",
+            f"{value!r} is already used by {claimed[value]}",
+            "Give every story its own id",
+        )
+        return None
+    claimed[value] = fields.path
     return value
 
 
@@ -267,25 +275,12 @@ def _agency(fields: Fields, site: Site) -> str | None:
     return abbreviation
 
 
-def _language(fields: Fields, key: str) -> str | None:
-    value = fields.text(key)
-    if value is not None and not LANGUAGE_TAG.fullmatch(value):
-        fields.problem(
-            fields.node(key),
-            key,
-            f"{value!r} is not a language tag",
-            "Use a code such as en, fa or ar",
-        )
-        return None
-    return value
-
-
 def _image(fields: Fields) -> Image | None:
     image = fields.mapping("image", what="the photo's url, caption and credit")
     if image is None:
         return None
     image.reject_unknown(IMAGE_KEYS)
-    url = _absolute_url(image, "url", required=True)
+    url = absolute_url(image, "url", required=True)
     mime = image.text("type") or "image/jpeg"
     if not MIME_TYPE.fullmatch(mime):
         image.problem(
@@ -300,21 +295,6 @@ def _image(fields: Fields) -> Image | None:
     return Image(
         url=url, caption=image.text("caption"), credit=image.text("credit"), type=mime, **sizes
     )
-
-
-def _absolute_url(fields: Fields, key: str, *, required: bool = False) -> str | None:
-    value = fields.text(key, required=required, what="an absolute https:// URL")
-    if value is None:
-        return None
-    if not re.match(r"https?://[^/\s]+", value) or any(c.isspace() for c in value):
-        fields.problem(
-            fields.node(key),
-            key,
-            f"expected an absolute http(s) URL, got {value!r}",
-            "Write the full address starting with https://",
-        )
-        return None
-    return value
 
 
 def _closest_hint(value: str, known: list[str], where: str) -> str:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from feedpub.errors import ConfigError, Problem
 from feedpub.load.dates import DateError, find_zone
-from feedpub.load.fields import Fields, read_mapping_file
+from feedpub.load.fields import Fields, absolute_url, language, read_mapping_file
 from feedpub.load.targets import read_hubs, read_targets
 from feedpub.model import Agency, Site
 
 DEFAULT_DATELINE_FORMAT = "{city} ({agency}) –"
 DEFAULT_ITEMS_PER_FEED = 50
+ID_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[!-~]*")  # a URI scheme, then no spaces
 DATELINE_PLACEHOLDERS = frozenset({"city", "country", "agency", "agency_name"})
 
 SITE_KEYS = frozenset(
@@ -34,7 +36,7 @@ SITE_KEYS = frozenset(
         "websub",
     }
 )
-AGENCY_KEYS = frozenset({"name", "url", "rights"})
+AGENCY_KEYS = frozenset({"name", "url", "rights", "feed_url"})
 
 
 def load_config(path: Path, display: str | None = None) -> Site:
@@ -50,8 +52,8 @@ def load_config(path: Path, display: str | None = None) -> Site:
 def _read_site(fields: Fields) -> Site | None:
     fields.reject_unknown(SITE_KEYS)
     title = fields.text("title", required=True, what="the site's name")
-    url = _url(fields, "url", required=True)
-    feeds_url = _url(fields, "feeds_url", required=True)
+    url = absolute_url(fields, "url", required=True, folder=True)
+    feeds_url = absolute_url(fields, "feeds_url", required=True, folder=True)
     timezone = fields.text("timezone", required=True, what="an IANA time zone such as Asia/Tehran")
     if timezone is not None:
         try:
@@ -70,6 +72,7 @@ def _read_site(fields: Fields) -> Site | None:
         )
     dateline_format = _dateline_format(fields)
     items = fields.integer("items_per_feed", minimum=1)
+    id_prefix = _id_prefix(fields)
     targets = read_targets(fields)
     hubs = read_hubs(fields)
     if (
@@ -87,10 +90,10 @@ def _read_site(fields: Fields) -> Site | None:
         description=fields.text("description") or title,
         url=url,
         feeds_url=feeds_url,
-        language=fields.text("language") or "en",
+        language=language(fields, "language") or "en",
         timezone=timezone,
         copyright=fields.text("copyright") or "",
-        id_prefix=fields.text("id_prefix") or _default_id_prefix(url),
+        id_prefix=id_prefix or _default_id_prefix(url),
         agency=agency,
         agencies=agencies,
         dateline_format=dateline_format,
@@ -100,39 +103,36 @@ def _read_site(fields: Fields) -> Site | None:
     )
 
 
-def _url(fields: Fields, key: str, *, required: bool = False) -> str | None:
-    """An absolute http(s) URL, normalised to end with '/' so paths can be appended."""
-    value = fields.text(key, required=required, what="an absolute URL such as https://example.org/")
-    if value is None:
-        return None
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        fields.problem(
-            fields.node(key),
-            key,
-            f"expected an absolute http(s) URL, got {value!r}",
-            "Write it as https://example.org/",
-        )
-        return None
-    return value if value.endswith("/") else value + "/"
-
-
 def _read_agencies(fields: Fields) -> tuple[tuple[Agency, ...], list[str]]:
     """The valid agencies, and every abbreviation declared (valid or not)."""
     table = fields.mapping("agencies", required=True, what="a table of agencies")
     if table is None:
         return (), []
     agencies = []
+    if not list(table.items()):
+        fields.problem(
+            fields.node("agencies"),
+            "agencies",
+            "no agency is declared",
+            "Add at least the site's own agency with its name and url",
+        )
     for abbreviation, _ in table.items():
         entry = table.mapping(abbreviation, required=True, what="the agency's name and url")
         if entry is None:
             continue
         entry.reject_unknown(AGENCY_KEYS)
         name = entry.text("name", required=True, what="the agency's full name")
-        url = _url(entry, "url", required=True)
+        url = absolute_url(entry, "url", required=True)
+        feed_url = absolute_url(entry, "feed_url")
         if name and url:
             agencies.append(
-                Agency(abbreviation=abbreviation, name=name, url=url, rights=entry.text("rights"))
+                Agency(
+                    abbreviation=abbreviation,
+                    name=name,
+                    url=url,
+                    rights=entry.text("rights"),
+                    feed_url=feed_url,
+                )
             )
     return tuple(agencies), [abbreviation for abbreviation, _ in table.items()]
 
@@ -162,6 +162,19 @@ def _dateline_format(fields: Fields) -> str | None:
             )
             return None
     return text
+
+
+def _id_prefix(fields: Fields) -> str | None:
+    value = fields.text("id_prefix")
+    if value is not None and not ID_PREFIX.fullmatch(value):
+        fields.problem(
+            fields.node("id_prefix"),
+            "id_prefix",
+            f"{value!r} is not a URI prefix",
+            "Use a tag URI such as tag:example.org,2026: (no spaces)",
+        )
+        return None
+    return value
 
 
 def _default_id_prefix(url: str) -> str:

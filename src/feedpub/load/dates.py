@@ -6,12 +6,15 @@ import re
 from datetime import datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dateutil import tz
+
 # ISO 8601 profile we accept: a date, 'T' or a space, hours and minutes, optional
 # seconds and fraction, optional offset. A bare date is refused: a news story has a time.
 _ISO_DATETIME = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<time>\d{2}:\d{2}(:\d{2}(\.\d+)?)?)"
     r"(?P<offset>Z|[+-]\d{2}:?\d{2})?"
 )
+MIN_YEAR, MAX_YEAR = 1970, 9999  # RFC 822 needs four digits; nothing news predates 1970
 _MAX_OFFSET = timedelta(hours=14)  # the widest offset any zone uses (RFC 3339 allows more)
 
 EXAMPLE = "2026-11-18T10:42:00+03:30"
@@ -57,13 +60,38 @@ def parse_datetime(text: str, zone: tzinfo) -> datetime:
             f"{text!r} is not a real date and time ({error})", "Check the day, month and hour"
         ) from error
     value = value.replace(microsecond=0)
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise DateError(
+            f"the year in {text!r} is out of range", f"Use a year from {MIN_YEAR} to {MAX_YEAR}"
+        )
     if value.tzinfo is None:
-        offset = value.replace(tzinfo=zone).utcoffset() or timedelta(0)
-        return value.replace(tzinfo=timezone(offset))
+        value = _localize(value, zone, text)
     offset = value.utcoffset() or timedelta(0)
     if abs(offset) > _MAX_OFFSET:
         raise DateError(
             f"the UTC offset {match['offset']} in {text!r} is out of range",
             "Offsets run from -12:00 to +14:00",
         )
+    if offset.seconds % 60:
+        raise DateError(
+            f"the UTC offset of {text!r} is not a whole number of minutes",
+            "Write the time with an explicit offset such as +03:30",
+        )
     return value
+
+
+def _localize(value: datetime, zone: tzinfo, text: str) -> datetime:
+    """A wall-clock time in ``zone`` with its offset fixed, refusing times the clock
+    skipped (spring forward) or showed twice (fall back): only an offset can say which."""
+    local = value.replace(tzinfo=zone)
+    if not tz.datetime_exists(local):
+        raise DateError(
+            f"{text!r} did not exist in {zone} (the clocks were changed)",
+            "Write the time with its UTC offset",
+        )
+    if tz.datetime_ambiguous(local):
+        raise DateError(
+            f"{text!r} happened twice in {zone} (the clocks went back)",
+            "Write the time with its UTC offset to say which one",
+        )
+    return value.replace(tzinfo=timezone(local.utcoffset() or timedelta(0)))

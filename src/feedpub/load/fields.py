@@ -11,6 +11,7 @@ import difflib
 import re
 from collections.abc import Collection, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from feedpub.errors import Problem
 from feedpub.load.yamltext import (
@@ -23,6 +24,9 @@ from feedpub.load.yamltext import (
     compose,
     line_of,
 )
+
+MAX_INTEGER = 2**53  # byte counts and pixel sizes; JSON readers lose precision above this
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")  # BCP 47, simplified
 
 # XML 1.0 §2.2 Char: anything else cannot appear in a feed, so it is dropped on load.
 _NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -166,6 +170,14 @@ class Fields:
             self.problem(value, key, f"expected a whole number, got {describe(value)}")
             return None
         number = _yaml_int(value.value)
+        if number is None or number > MAX_INTEGER:
+            self.problem(
+                value,
+                key,
+                f"{value.value!r} is not a whole number feedpub can use",
+                f"Write a plain number from {minimum} to {MAX_INTEGER}",
+            )
+            return None
         if number < minimum:
             self.problem(value, key, f"must be at least {minimum}, got {number}")
             return None
@@ -235,13 +247,20 @@ def _allowed_tag(node: Node) -> bool:
     return True
 
 
-def _yaml_int(text: str) -> int:
-    """The value of a YAML 1.1 integer as written (decimal, 0x.., 0o.., with _ separators)."""
+def _yaml_int(text: str) -> int | None:
+    """A YAML 1.1 integer as written (decimal, 0x.., 0o.., _ separators); None if it is not
+    one we read (base 60 such as 1:30, an explicit !!int on text, thousands of digits)."""
     digits = text.replace("_", "")
+    if len(digits) > 20:
+        return None
     try:
         return int(digits, 10)
     except ValueError:
+        pass
+    try:
         return int(digits, 0)
+    except ValueError:
+        return None
 
 
 def _is_empty(node: Node) -> bool:
@@ -273,3 +292,49 @@ def read_mapping_file(path: Path, display: str, problems: list[Problem]) -> Fiel
         problems.append(Problem(display, 1, None, "expected a mapping of keys to values"))
         return None
     return Fields(node, path=display, first_line=1, problems=problems)
+
+
+def language(fields: Fields, key: str) -> str | None:
+    """An optional language tag such as en, fa or pt-BR."""
+    value = fields.text(key)
+    if value is not None and not LANGUAGE_TAG.fullmatch(value):
+        fields.problem(
+            fields.node(key),
+            key,
+            f"{value!r} is not a language tag",
+            "Use a code such as en, fa or ar",
+        )
+        return None
+    return value
+
+
+def absolute_url(
+    fields: Fields, key: str, *, required: bool = False, folder: bool = False
+) -> str | None:
+    """An absolute http(s) URL with a host; with ``folder``, no query or fragment and a
+    trailing '/' added, so that paths can be appended to it."""
+    value = fields.text(key, required=required, what="an absolute URL such as https://example.org/")
+    if value is None:
+        return None
+    try:
+        parts = urlsplit(value)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        valid = False
+    if not valid or any(c.isspace() or c in '"<>\\^`{|}' for c in value):
+        fields.problem(
+            fields.node(key),
+            key,
+            f"expected an absolute http(s) URL, got {value!r}",
+            "Write the full address, such as https://example.org/",
+        )
+        return None
+    if folder and (parts.query or parts.fragment):
+        fields.problem(
+            fields.node(key),
+            key,
+            f"{value!r} has a query or fragment",
+            "Give the folder's address only; feed paths are appended to it",
+        )
+        return None
+    return value if not folder or value.endswith("/") else value + "/"

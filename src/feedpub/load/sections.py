@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from feedpub.errors import ConfigError, Problem
-from feedpub.load.fields import Fields, read_mapping_file
+from feedpub.load.fields import Fields, language, read_mapping_file
 from feedpub.load.yamltext import MappingNode, SequenceNode
 from feedpub.model import Section
 
@@ -70,5 +70,5 @@ def _read_section(fields: Fields, taken: set[str]) -> Section | None:
     if slug is None or title is None or description is None:
         return None
     return Section(
-        slug=slug, title=title, description=description, language=fields.text("language")
+        slug=slug, title=title, description=description, language=language(fields, "language")
     )

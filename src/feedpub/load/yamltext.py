@@ -37,6 +37,9 @@ def compose(text: str, path: str, first_line: int, problems: list[Problem]) -> N
     ``first_line`` is the file line on which ``text`` starts (front matter starts on 2).
     """
     try:
+        # Scanning events is cheap next to composing, and needed only when '&' or '*' occur.
+        if ("&" in text or "*" in text) and _refuse_anchors(text, path, first_line, problems):
+            return None
         node: Node | None = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         problems.append(_syntax_problem(error, path, first_line))
@@ -45,6 +48,24 @@ def compose(text: str, path: str, first_line: int, problems: list[Problem]) -> N
         problems.append(Problem(path, first_line, None, f"YAML syntax error: {error}"))
         return None
     return node
+
+
+def _refuse_anchors(text: str, path: str, first_line: int, problems: list[Problem]) -> bool:
+    """Report anchors and aliases: a record never needs them, and nested aliases can
+    expand to gigabytes ("billion laughs") or loop. True when one was found."""
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            problems.append(
+                Problem(
+                    path,
+                    first_line + (event.start_mark.line if event.start_mark else 0),
+                    None,
+                    "YAML anchors and aliases (&name, *name) are not allowed",
+                    "Write the value out in full",
+                )
+            )
+            return True
+    return False
 
 
 def _syntax_problem(error: yaml.MarkedYAMLError, path: str, first_line: int) -> Problem:
