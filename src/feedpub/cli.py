@@ -152,6 +152,65 @@ def check(config: Path, articles: Path, now: str | None) -> None:
     )
 
 
+@main.command()
+@config_option
+@articles_option
+@output_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")  # fmt: skip
+@click.option("--watch", is_flag=True, help="Rebuild whenever a record or the config changes.")
+def serve(config: Path, articles: Path, output: Path, host: str, port: int, watch: bool) -> None:
+    """Preview the output folder over HTTP, as feed readers will fetch it."""
+    import contextlib
+
+    from feedpub.serve import make_server, preview_url, watching
+
+    def rebuild() -> None:
+        summary = _rebuild(config, articles, output)
+        click.echo(summary, err=True)
+
+    def report(error: Exception) -> None:
+        if not isinstance(error, FeedpubError):
+            raise error
+        click.echo(str(error), err=True)
+
+    if watch:
+        with contextlib.suppress(FeedpubError):
+            rebuild()
+    server = _guard(lambda: make_server(output, host, port, log=_log_to_stderr), EXIT_OUTPUT)
+    watcher = (
+        watching([articles, config], rebuild, on_error=report)
+        if watch
+        else contextlib.nullcontext()
+    )
+    with server, watcher:
+        click.echo(f"Serving {output} at {preview_url(server)} (Ctrl+C to stop)")
+        with contextlib.suppress(KeyboardInterrupt):
+            server.serve_forever()
+
+
+def _log_to_stderr(line: str) -> None:
+    click.echo(line, err=True)
+
+
+def _rebuild(config: Path, articles: Path, output: Path) -> str:
+    """One build for ``serve --watch``: raises FeedpubError instead of exiting."""
+    from feedpub.build import build_feeds
+    from feedpub.load import load_articles, load_site
+    from feedpub.publish.local import write_files
+
+    site = load_site(config, articles)
+    loaded = load_articles(articles, site, str(articles))
+    for problem in loaded.problems:
+        click.echo(str(problem), err=True)
+    report = write_files(build_feeds(site, loaded.articles, datetime.now(UTC)), output)
+    return (
+        f"Rebuilt {output}: {len(report.written)} written, {len(report.unchanged)} "
+        f"unchanged, {_records(loaded.rejected)} rejected."
+    )
+
+
 def _load(config: Path, articles: Path) -> tuple[Site, LoadedArticles]:
     from feedpub.load import load_articles, load_site
 

@@ -18,7 +18,6 @@ import functools
 import gzip
 import hashlib
 import logging
-import mimetypes
 import os
 import re
 import socket
@@ -29,40 +28,21 @@ from datetime import UTC
 from email.message import Message
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from feedpub.errors import FeedpubError
+from feedpub.publish.files import content_type
 
-FEED_TYPES = {
-    "rss.xml": "application/rss+xml; charset=utf-8",
-    "atom.xml": "application/atom+xml; charset=utf-8",
-    "feed.json": "application/feed+json; charset=utf-8",
-}
 INDEX = "index.html"
 ALLOWED_METHODS = ("GET", "HEAD")
 CACHE_CONTROL = "no-cache"  # a preview: every use revalidates, so an edit shows at once
 
 _LOGGER = logging.getLogger(__name__)
-# The built-in table only: /etc/mime.types differs from one machine to the next.
-_MIME_TYPES = mimetypes.MimeTypes()
 _ENTITY_TAG = re.compile(r'(?:W/)?("[^"]*")')  # RFC 9110 §8.8.3; the weak prefix is dropped
 # A request line is the client's text: never let it drive the operator's terminal.
 _CONTROL_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F)}
-
-
-def content_type(path: str) -> str:
-    """The ``Content-Type`` for the file at ``path`` (a URL path or a file name)."""
-    name = PurePosixPath(path).name
-    if name in FEED_TYPES:
-        return FEED_TYPES[name]
-    guessed, encoding = _MIME_TYPES.guess_type(name)
-    if guessed is None or encoding is not None:
-        # An archive such as x.tar.gz is opaque bytes; naming what is inside would make a
-        # browser try to decode it as that.
-        return "application/octet-stream"
-    return f"{guessed}; charset=utf-8" if guessed.startswith("text/") else guessed
 
 
 def make_server(

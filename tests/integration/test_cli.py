@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -229,3 +230,50 @@ def test_removing_a_section_removes_its_feeds(site_folder: SiteFolder) -> None:
     result = build(site_folder)
     assert result.stdout.endswith("0 written, 9 unchanged, 3 removed.\n")
     assert not (site_folder.output / "photo").exists()
+
+
+def test_serve_previews_the_output_and_rebuilds_on_change(site_folder: SiteFolder) -> None:
+    """`feedpub serve --watch` as a real process: a real socket, a real edit."""
+    import http.client
+    import socket
+    import time
+
+    site_folder.add("a.md", record(headline="First headline"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "feedpub", "serve", "--watch", "--port", str(port)],
+        cwd=site_folder.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+    def fetch() -> tuple[int, str, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            connection.request("GET", "/politics/atom.xml")
+            response = connection.getresponse()
+            return response.status, response.getheader("Content-Type") or "", response.read()
+        finally:
+            connection.close()
+
+    def eventually(check: Callable[[], bool]) -> bool:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                if check():
+                    return True
+            except OSError:
+                pass
+            time.sleep(0.1)
+        return False
+
+    try:
+        assert eventually(lambda: fetch()[0] == 200), process.stderr
+        status, kind, body = fetch()
+        assert kind == "application/atom+xml; charset=utf-8"
+        assert b"First headline" in body
+        site_folder.add("a.md", record(headline="Second headline"))
+        assert eventually(lambda: b"Second headline" in fetch()[2])
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)

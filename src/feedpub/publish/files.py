@@ -16,19 +16,21 @@ FEED_MEDIA_TYPES = {
     "feed.json": "application/feed+json; charset=utf-8",
 }
 FEED_NAMES = frozenset(FEED_MEDIA_TYPES)
+# The built-in table only: /etc/mime.types differs from one machine to the next.
+_MIME_TYPES = mimetypes.MimeTypes(filenames=())
 
 
 def content_type(path: str) -> str:
-    """The Content-Type a file is served with, by its name."""
+    """The Content-Type a file is served and uploaded with, by its name."""
     name = PurePosixPath(path).name
     if name in FEED_MEDIA_TYPES:
         return FEED_MEDIA_TYPES[name]
-    guessed, _ = mimetypes.guess_type(name)
-    if guessed is None:
+    guessed, encoding = _MIME_TYPES.guess_type(name)
+    if guessed is None or encoding is not None:
+        # An archive such as x.tar.gz is opaque bytes; naming what is inside would make a
+        # browser try to decode it as that.
         return "application/octet-stream"
-    if guessed.startswith("text/") or guessed in ("application/json", "application/xml"):
-        return f"{guessed}; charset=utf-8"
-    return guessed
+    return f"{guessed}; charset=utf-8" if guessed.startswith("text/") else guessed
 
 
 def is_feed(path: str) -> bool:
