@@ -270,6 +270,7 @@ def test_serve_previews_the_output_and_rebuilds_on_change(site_folder: SiteFolde
     try:
         assert eventually(lambda: fetch()[0] == 200), process.stderr
         status, kind, body = fetch()
+        assert status == 200
         assert kind == "application/atom+xml; charset=utf-8"
         assert b"First headline" in body
         site_folder.add("a.md", record(headline="Second headline"))
