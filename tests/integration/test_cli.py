@@ -10,8 +10,8 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
-from conftest import REPO, SiteFolder, record
 from feedpub.cli import EXIT_CONFIG, EXIT_OK, EXIT_OUTPUT, EXIT_REJECTED, main
+from support.sites import REPO, SiteFolder, record
 
 NOW = "2026-11-27T12:00:00+03:30"
 

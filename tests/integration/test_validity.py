@@ -9,8 +9,8 @@ import feedparser  # type: ignore[import-untyped]
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO
 from feedpub.cli import main
+from support.sites import REPO
 from support.validators import feed_problems
 
 GOLDEN = REPO / "tests" / "golden" / "expected"

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SiteFolder, record
 from feedpub.load import LoadedArticles, load_articles, load_site
 from feedpub.model import Dateline, Image, Source
+from support.sites import SiteFolder, record
 
 
 def load(folder: SiteFolder) -> LoadedArticles:

@@ -1,8 +1,8 @@
 from datetime import datetime
 
-from conftest import make_article, make_site
 from feedpub.build.entries import make_entry
 from feedpub.model import Category, Person
+from support.sites import make_article, make_site
 
 
 def test_entry_values() -> None:

@@ -5,11 +5,11 @@ from datetime import datetime
 
 from lxml import etree
 
-from conftest import make_article, make_site
 from feedpub.build.atom import atom_file
 from feedpub.build.rss import rss_file
 from feedpub.build.select import plan_feeds
 from feedpub.model import Feed, Image
+from support.sites import make_article, make_site
 
 NOW = datetime.fromisoformat("2026-11-27T12:00:00+03:30")
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONFIG, SiteFolder, record
 from feedpub.errors import ConfigError
 from feedpub.load import load_articles, load_site
 from feedpub.load.config import load_config
+from support.sites import CONFIG, SiteFolder, record
 
 
 def problems(folder: SiteFolder) -> list[str]:

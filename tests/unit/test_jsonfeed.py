@@ -1,10 +1,10 @@
 import json
 from datetime import datetime
 
-from conftest import make_article, make_site
 from feedpub.build.jsonfeed import jsonfeed_file
 from feedpub.build.select import plan_feeds
 from feedpub.model import Image
+from support.sites import make_article, make_site
 
 NOW = datetime.fromisoformat("2026-11-27T12:00:00+03:30")
 

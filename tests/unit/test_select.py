@@ -1,8 +1,8 @@
 from datetime import datetime
 
-from conftest import make_article, make_site
 from feedpub.build import select
 from feedpub.build.select import EPOCH, plan_feeds
+from support.sites import make_article, make_site
 
 NOW = datetime.fromisoformat("2026-11-27T12:00:00+03:30")
 

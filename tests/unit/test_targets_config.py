@@ -2,10 +2,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONFIG
 from feedpub.errors import ConfigError
 from feedpub.load.config import load_config
 from feedpub.model import DirTarget, S3Target, SftpTarget
+from support.sites import CONFIG
 
 TARGETS = """\
 targets:

@@ -119,8 +119,9 @@ def _step(target: Target, path: str, retry: RetryPolicy, action: Callable[[], T]
     try:
         return retry.run(action)
     except TransientError as error:
+        reason = str(error).rstrip(".")
         raise PublishError(
-            f"{error}; gave up after {retry.attempts} attempts", target=target.name, path=path
+            f"{reason}; gave up after {retry.attempts} attempts", target=target.name, path=path
         ) from error
     except PublishError as error:
         raise error.at(target.name, path) from error
