@@ -196,7 +196,8 @@ def test_server_killed_mid_publish_then_rerun_completes(
         assert result.stderr == (
             "target cdn politics/feed.json: Connection was closed before we received a valid "
             f'response from endpoint URL: "http://{proxy.host}:{proxy.port}/feeds/news/politics/'
-            'feed.json"; gave up after 4 attempts.\n')
+            'feed.json"; gave up after 4 attempts.\n'
+        )
         assert "Traceback" not in result.output
         moto.restart()  # moto keeps no state: a new, empty server on the same port
         proxy.on_client_bytes = None
