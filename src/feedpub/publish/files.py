@@ -48,7 +48,7 @@ class LocalFile:
 def collect_files(output_dir: Path) -> tuple[LocalFile, ...]:
     """Every file under ``output_dir`` except dot-files (temporaries, manifests)."""
     if not output_dir.is_dir():
-        raise OutputError(f"{output_dir}: no such folder. Run 'feedpub build' first")
+        raise OutputError(f"{output_dir}: no such folder. Run 'feedpub build' first.")
     files = []
     for path in sorted(output_dir.rglob("*")):
         relative = path.relative_to(output_dir).as_posix()
