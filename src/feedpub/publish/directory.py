@@ -4,27 +4,15 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
 from feedpub.model import DirTarget
 from feedpub.publish.local import atomic_write
+from feedpub.publish.target import StoreBase
 
 
-class DirectoryStore:
+class DirectoryStore(StoreBase):
     def __init__(self, target: DirTarget) -> None:
         self.root = Path(target.path).expanduser()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        return None
 
     def read(self, path: str) -> bytes | None:
         try:

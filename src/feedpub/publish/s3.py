@@ -8,12 +8,11 @@ here only, when a publish to S3 starts, so other commands stay fast.
 from __future__ import annotations
 
 import gzip
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from feedpub.errors import PublishError
 from feedpub.model import S3Target
-from feedpub.publish.target import TransientError
+from feedpub.publish.target import StoreBase, TransientError
 
 if TYPE_CHECKING:
     from botocore.exceptions import ClientError
@@ -35,7 +34,7 @@ TRANSIENT_CODES = frozenset(
 MISSING_CODES = frozenset({"NoSuchKey", "404", "NotFound"})
 
 
-class S3Store:
+class S3Store(StoreBase):
     def __init__(self, target: S3Target) -> None:
         self.target = target
         self.prefix = f"{target.prefix}/" if target.prefix else ""
@@ -56,12 +55,7 @@ class S3Store:
         )
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
         if self._client is not None:
             self._client.close()
 

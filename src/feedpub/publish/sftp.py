@@ -11,12 +11,11 @@ from __future__ import annotations
 import contextlib
 import posixpath
 from pathlib import Path
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any
 
 from feedpub.errors import PublishError
 from feedpub.model import SftpTarget
-from feedpub.publish.target import TransientError
+from feedpub.publish.target import StoreBase, TransientError
 
 if TYPE_CHECKING:
     import paramiko
@@ -25,7 +24,7 @@ TIMEOUT = 15.0  # seconds for connect, banner, authentication and each SFTP oper
 FILE_MODE = 0o644
 
 
-class SftpStore:
+class SftpStore(StoreBase):
     def __init__(self, target: SftpTarget) -> None:
         self.target = target
         self.root = target.path.rstrip("/") or "/"
@@ -33,15 +32,7 @@ class SftpStore:
         self._sftp: paramiko.SFTPClient | None = None
         self._folders: set[str] = set()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
         self._disconnect()
 
     # -- operations -----------------------------------------------------------------------

@@ -36,6 +36,24 @@ class TargetStore(Protocol):
         """Remove ``path``; a file already gone is not an error."""
 
 
+class StoreBase:
+    """The context-manager part every store shares: leaving the block calls close()."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release connections; nothing to do by default."""
+
+
 class TransientError(Exception):
     """A failure worth retrying (connection lost, timeout, server busy)."""
 
