@@ -95,6 +95,7 @@ class Site:
     sections: tuple[Section, ...] = ()
     targets: tuple[Target, ...] = ()
     hubs: tuple[str, ...] = ()  # WebSub hubs the feeds advertise and are announced to
+    withdrawal_notices: bool = True  # a withdrawn story is replaced by a notice item
 
     def find_agency(self, abbreviation: str) -> Agency:
         for agency in self.agencies:
@@ -150,7 +151,19 @@ class Article:
     image: Image | None = None
     language: str | None = None
     url: str | None = None
+    status: str = "published"  # or "draft" (never shown) or "withdrawn" (a kill)
+    embargo: datetime | None = None  # not shown before this moment
+    correction: str | None = None  # shown at the end of the story
+    withdrawn: datetime | None = None  # when a withdrawn story was killed
+    withdrawal_note: str | None = None
     source: Source | None = None
+
+    def release(self) -> datetime:
+        """The moment the story may first appear: no feed shows a date from the future."""
+        return max(
+            (moment for moment in (self.published, self.embargo, self.updated) if moment),
+            key=lambda moment: moment.timestamp(),
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

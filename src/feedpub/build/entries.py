@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from feedpub.build.render import (
     compose_content,
     first_paragraph_text,
+    plain_text,
     render_body,
     render_dateline,
+    render_withdrawal,
 )
 from feedpub.model import Article, Category, Entry, Person, Site
 
@@ -32,7 +36,9 @@ def make_entry(article: Article, site: Site) -> Entry:
         title=article.headline,
         # A body that sanitises to nothing still gets a summary: readers need some text.
         summary=article.summary or first_paragraph_text(body_html) or article.headline,
-        content_html=compose_content(body_html, dateline_text, article.image, article.language),
+        content_html=compose_content(
+            body_html, dateline_text, article.image, article.language, article.correction
+        ),
         published=article.published,
         updated=article.updated or article.published,
         modified=article.updated is not None,
@@ -58,3 +64,20 @@ def _categories(article: Article, site: Site) -> tuple[Category, ...]:
     )
     tags = tuple(Category(term=tag, label=tag, scheme=f"{site.url}tags") for tag in article.tags)
     return sections + tags
+
+
+def make_withdrawal_notice(article: Article, site: Site) -> Entry:
+    """What replaces a withdrawn story: the same id, so readers that track ids replace
+    the story in place, a title and text saying it was withdrawn, and nothing of the
+    story itself (no body, no photo)."""
+    entry = make_entry(dataclasses.replace(article, body="", image=None, correction=None), site)
+    notice = render_withdrawal(entry.agency, article.withdrawal_note)
+    return dataclasses.replace(
+        entry,
+        title=f"Withdrawn: {article.headline}",
+        summary=plain_text(notice),
+        content_html=compose_content(notice, entry.dateline_text, None, article.language, None),
+        updated=article.withdrawn or entry.updated,
+        modified=True,
+        image=None,
+    )

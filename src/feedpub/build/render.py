@@ -90,9 +90,14 @@ def image_title(image: Image) -> str | None:
 
 
 def compose_content(
-    body_html: str, dateline_text: str, image: Image | None, language: str | None
+    body_html: str,
+    dateline_text: str,
+    image: Image | None,
+    language: str | None,
+    correction: str | None = None,
 ) -> str:
-    """The entry's full HTML: the dateline opens the first paragraph, the photo follows."""
+    """The entry's full HTML: the dateline opens the first paragraph, the photo follows
+    the text, and a correction note closes it."""
     dateline_html = f'<span class="dateline">{html.escape(dateline_text)}</span>'
     if body_html.startswith("<p>"):
         content = f"<p>{dateline_html} {body_html[3:]}"
@@ -100,9 +105,20 @@ def compose_content(
         content = f"<p>{dateline_html}</p>" + (f"\n{body_html}" if body_html else "")
     if image is not None:
         content += "\n" + _figure(image)
+    if correction:  # at the very end, where agencies put their correction lines
+        note = html.escape(correction)
+        content += f'\n<p class="correction"><strong>Correction:</strong> {note}</p>'
     if language and language.split("-")[0].lower() in RTL_LANGUAGES:
         content = f'<div dir="rtl" lang="{html.escape(language)}">\n{content}\n</div>'
     return content
+
+
+def render_withdrawal(agency: Agency, note: str | None) -> str:
+    """The paragraph that replaces a withdrawn story's text."""
+    text = f"{agency.name} has withdrawn this story."
+    if note:
+        text += " " + note
+    return f"<p>{html.escape(text)}</p>"
 
 
 def _figure(image: Image) -> str:

@@ -11,7 +11,7 @@ import heapq
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from feedpub.build.entries import make_entry
+from feedpub.build.entries import make_entry, make_withdrawal_notice
 from feedpub.model import Article, Entry, Feed, Section, Site
 
 # The date an empty site's feeds carry: fixed, so an empty build is still reproducible.
@@ -23,20 +23,40 @@ def newest_first(article: Article) -> tuple[float, str]:
     return (-article.published.timestamp(), article.id)
 
 
-def latest_change(article: Article) -> datetime:
+def killed(article: Article, now: datetime) -> bool:
+    """Withdrawn by ``now``: the story leaves the feeds (or a notice replaces it)."""
+    return article.withdrawn is not None and article.withdrawn <= now
+
+
+def latest_change(article: Article, now: datetime) -> datetime:
+    if killed(article, now) and article.withdrawn is not None:
+        return article.withdrawn
     return article.updated or article.published
 
 
-def visible(articles: Iterable[Article], now: datetime) -> list[Article]:
-    """The articles a reader may see at ``now``: nothing dated in the future."""
-    return [article for article in articles if article.published <= now]
+def visible(site: Site, articles: Iterable[Article], now: datetime) -> list[Article]:
+    """The articles a reader may see at ``now``: no drafts, nothing embargoed or dated in
+    the future, and withdrawn stories only as notices (when the site wants them)."""
+    return [
+        article
+        for article in articles
+        if article.status != "draft"
+        and article.release() <= now
+        and (site.withdrawal_notices or not killed(article, now))
+    ]
+
+
+def next_release(articles: Iterable[Article], now: datetime) -> Article | None:
+    """The held-back story that appears next (embargo or future date), if any."""
+    held = (a for a in articles if a.status != "draft" and a.release() > now)
+    return min(held, key=lambda a: (a.release().timestamp(), a.id), default=None)
 
 
 def plan_feeds(site: Site, articles: Iterable[Article], now: datetime) -> tuple[Feed, ...]:
     """The combined feed first, then one feed per section in the site's order."""
-    shown = visible(articles, now)
-    fallback = max((latest_change(a) for a in shown), default=EPOCH, key=_instant)
-    entries_for = _RenderedEntries(site)
+    shown = visible(site, articles, now)
+    fallback = max((latest_change(a, now) for a in shown), default=EPOCH, key=_instant)
+    entries_for = _RenderedEntries(site, now)
 
     def top(pool: Iterable[Article]) -> list[Article]:
         return heapq.nsmallest(site.items_per_feed, pool, key=newest_first)
@@ -51,14 +71,18 @@ def plan_feeds(site: Site, articles: Iterable[Article], now: datetime) -> tuple[
 class _RenderedEntries:
     """Entries for chosen articles; each article is rendered once, however many feeds."""
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, now: datetime) -> None:
         self._site = site
+        self.now = now
         self._done: dict[str, Entry] = {}
 
     def __call__(self, chosen: list[Article]) -> tuple[Entry, ...]:
         for article in chosen:
             if article.id not in self._done:
-                self._done[article.id] = make_entry(article, self._site)
+                if killed(article, self.now):
+                    self._done[article.id] = make_withdrawal_notice(article, self._site)
+                else:
+                    self._done[article.id] = make_entry(article, self._site)
         return tuple(self._done[article.id] for article in chosen)
 
 
@@ -66,9 +90,9 @@ def _instant(value: datetime) -> float:
     return value.timestamp()
 
 
-def _feed_updated(chosen: list[Article], fallback: datetime) -> datetime:
+def _feed_updated(chosen: list[Article], fallback: datetime, now: datetime) -> datetime:
     # The newest change among the feed's own items: it moves only when they do.
-    return max((latest_change(a) for a in chosen), default=fallback, key=_instant)
+    return max((latest_change(a, now) for a in chosen), default=fallback, key=_instant)
 
 
 def _combined_feed(
@@ -81,7 +105,7 @@ def _combined_feed(
         description=site.description,
         home_url=site.url,
         language=site.language,
-        updated=_feed_updated(chosen, fallback),
+        updated=_feed_updated(chosen, fallback, entries_for.now),
         rights=site.copyright,
         publisher=site.find_agency(site.agency),
         entries=entries_for(chosen),
@@ -103,7 +127,7 @@ def _section_feed(
         description=section.description,
         home_url=f"{site.url}{section.slug}/",
         language=section.language or site.language,
-        updated=_feed_updated(chosen, fallback),
+        updated=_feed_updated(chosen, fallback, entries_for.now),
         rights=site.copyright,
         publisher=site.find_agency(site.agency),
         entries=entries_for(chosen),

@@ -36,9 +36,15 @@ ARTICLE_KEYS = frozenset(
         "image",
         "language",
         "url",
+        "status",
+        "embargo",
+        "correction",
+        "withdrawn",
+        "withdrawal_note",
     }
 )
-DATELINE_KEYS = frozenset({"city", "country"})
+STATUSES = ("published", "draft", "withdrawn")
+DATELINE_KEYS = frozenset({"city", "country", "timezone"})
 IMAGE_KEYS = frozenset({"url", "caption", "credit", "type", "length", "width", "height"})
 ARTICLE_ID = re.compile(r"[A-Za-z0-9._-]+")
 MIME_TYPE = re.compile(r"[a-z]+/[A-Za-z0-9.+-]+")
@@ -158,9 +164,10 @@ def _read_article(fields: Fields, body: str, context: _Context) -> Article | Non
     fields.reject_unknown(ARTICLE_KEYS)
     article_id = _article_id(fields, context.claimed)
     headline = fields.text("headline", required=True, what="the story's headline")
-    dateline = _dateline(fields)
+    dateline, zone = _dateline(fields, zone)
     published = _datetime(fields, "published", zone, required=True)
     updated = _datetime(fields, "updated", zone)
+    status, withdrawn = _status(fields, zone)
     if published and updated and updated < published:
         fields.problem(
             fields.node("updated"),
@@ -194,6 +201,11 @@ def _read_article(fields: Fields, body: str, context: _Context) -> Article | Non
         image=_image(fields),
         language=language,
         url=absolute_url(fields, "url"),
+        status=status,
+        embargo=_datetime(fields, "embargo", zone),
+        correction=fields.text("correction"),
+        withdrawn=withdrawn,
+        withdrawal_note=fields.text("withdrawal_note"),
         body=xml_safe(body),
         source=Source(path=fields.path, line=fields.line),
     )
@@ -225,13 +237,44 @@ def _article_id(fields: Fields, claimed: dict[str, str]) -> str | None:
     return value
 
 
-def _dateline(fields: Fields) -> Dateline | None:
+def _dateline(fields: Fields, zone: tzinfo) -> tuple[Dateline | None, tzinfo]:
+    """The dateline, and the zone for this story's times written without an offset: the
+    dateline's own ``timezone`` when given (a story filed in Vienna), else the site's."""
     dateline = fields.mapping("dateline", required=True, what="the city the story was filed from")
     if dateline is None:
-        return None
+        return None, zone
     dateline.reject_unknown(DATELINE_KEYS)
     city = dateline.text("city", required=True, what="the city, e.g. Tehran")
-    return None if city is None else Dateline(city=city, country=dateline.text("country"))
+    zone_name = dateline.text("timezone")
+    if zone_name is not None:
+        try:
+            zone = find_zone(zone_name)
+        except DateError as error:
+            dateline.problem(dateline.node("timezone"), "timezone", str(error), error.hint)
+    if city is None:
+        return None, zone
+    return Dateline(city=city, country=dateline.text("country")), zone
+
+
+def _status(fields: Fields, zone: tzinfo) -> tuple[str, datetime | None]:
+    """The editorial status, and for a withdrawn story the time it was withdrawn."""
+    status = fields.text("status") or "published"
+    if status not in STATUSES:
+        fields.problem(
+            fields.node("status"),
+            "status",
+            f"unknown status {status!r}",
+            "Use published, draft or withdrawn",
+        )
+    withdrawn = _datetime(fields, "withdrawn", zone, required=status == "withdrawn")
+    if withdrawn is not None and status != "withdrawn":
+        fields.problem(
+            fields.node("withdrawn"),
+            "withdrawn",
+            f"is set but the status is {status!r}",
+            "Add 'status: withdrawn', or remove 'withdrawn'",
+        )
+    return status, withdrawn
 
 
 def _datetime(fields: Fields, key: str, zone: tzinfo, *, required: bool = False) -> datetime | None:

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from feedpub.errors import ConfigError, Problem
 from feedpub.load.dates import DateError, find_zone
 from feedpub.load.fields import Fields, absolute_url, language, read_mapping_file
-from feedpub.load.targets import read_hubs, read_targets
+from feedpub.load.targets import flag, read_hubs, read_targets
 from feedpub.model import Agency, Site
 
 DEFAULT_DATELINE_FORMAT = "{city} ({agency}) –"
@@ -34,6 +34,7 @@ SITE_KEYS = frozenset(
         "items_per_feed",
         "targets",
         "websub",
+        "withdrawal_notices",
     }
 )
 AGENCY_KEYS = frozenset({"name", "url", "rights", "feed_url"})
@@ -100,6 +101,7 @@ def _read_site(fields: Fields) -> Site | None:
         items_per_feed=items or DEFAULT_ITEMS_PER_FEED,
         targets=targets,
         hubs=hubs,
+        withdrawal_notices=flag(fields, "withdrawal_notices", default=True),
     )
 
 

@@ -132,7 +132,7 @@ def _s3_target(fields: Fields, name: str) -> S3Target | None:
         region=fields.text("region"),
         endpoint_url=endpoint,
         cache_control=fields.text("cache_control") or DEFAULT_CACHE_CONTROL,
-        gzip=_flag(fields, "gzip"),
+        gzip=flag(fields, "gzip"),
     )
 
 
@@ -159,10 +159,11 @@ def _sftp_target(fields: Fields, name: str) -> SftpTarget | None:
     )
 
 
-def _flag(fields: Fields, key: str) -> bool:
+def flag(fields: Fields, key: str, *, default: bool = False) -> bool:
+    """A true/false value (YAML's yes/no spellings too)."""
     node = fields.node(key)
     if node is None:
-        return False
+        return default
     if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
         return node.value.lower() in ("true", "yes", "on", "y")
     fields.problem(
@@ -172,7 +173,7 @@ def _flag(fields: Fields, key: str) -> bool:
         if isinstance(node, ScalarNode)
         else "expected true or false",
     )
-    return False
+    return default
 
 
 def read_hubs(fields: Fields) -> tuple[str, ...]:
