@@ -137,7 +137,7 @@ def test_an_output_that_cannot_be_written_is_a_clear_error(site_folder: SiteFold
     site_folder.output.write_text("a file, not a folder")
     result = build(site_folder)
     assert result.exit_code == EXIT_OUTPUT
-    assert result.stderr == f"{site_folder.output}/rss.xml: cannot write (File exists)\n"
+    assert result.stderr == (f"{site_folder.output}: cannot open the output folder (File exists)\n")
     assert "Traceback" not in result.output
 
 

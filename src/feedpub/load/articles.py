@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -70,15 +71,24 @@ def find_records(articles_dir: Path) -> list[Path]:
     return [path for _, path in sorted(found)]
 
 
-def load_articles(articles_dir: Path, site: Site, display_dir: str) -> LoadedArticles:
-    """Read every record under ``articles_dir``; ``display_dir`` prefixes paths in messages."""
+def load_articles(
+    articles_dir: Path,
+    site: Site,
+    display_dir: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> LoadedArticles:
+    """Read every record under ``articles_dir``; ``display_dir`` prefixes paths in messages.
+    ``progress(done, total)`` is called after each record, for a progress bar."""
     zone = find_zone(site.timezone)
     root = articles_dir.resolve()
     articles: list[Article] = []
     problems: list[Problem] = []
     rejected = 0
     context = _Context(site, zone, claimed={})
-    for path in find_records(articles_dir):
+    records = find_records(articles_dir)
+    for done, path in enumerate(records, start=1):
+        if progress is not None:
+            progress(done, len(records))
         display = f"{display_dir.rstrip('/')}/{path.relative_to(articles_dir).as_posix()}"
         found: list[Problem] = []
         article = _read_record(path, display, root, context, found)

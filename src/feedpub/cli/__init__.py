@@ -1,0 +1,338 @@
+"""The ``feedpub`` command. Parses options, calls one function per command, prints.
+
+This package is the only place that prints or chooses an exit code. Every expected
+failure is a FeedpubError and becomes plain lines on stderr; anything else is a bug and
+keeps its traceback. Heavy modules are imported inside the commands so --help is fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from feedpub import __version__
+from feedpub.cli.summary import (
+    BuildOutcome,
+    build_document,
+    build_lines,
+    publish_document,
+    publish_lines,
+    publish_problems,
+    records,
+)
+from feedpub.errors import ConfigError, FeedpubError, OutputError, PublishError
+
+if TYPE_CHECKING:
+    from feedpub.model import Site
+    from feedpub.publish.run import PublishSummary
+
+T = TypeVar("T")
+
+# Exit statuses, documented in README.md ("Exit codes").
+EXIT_OK = 0
+EXIT_REJECTED = 1  # some records were rejected; the good ones were built
+EXIT_USAGE = 2  # click's own status for a bad command line
+EXIT_CONFIG = 3  # feedpub.yaml or sections.yaml is wrong; nothing was built
+EXIT_OUTPUT = 4  # feeds could not be written
+EXIT_PUBLISH = 5  # a target could not be brought up to date
+EXIT_LOCKED = 6  # another run holds the output folder's lock
+DEFAULT_MAX_DELETES = 10  # the same as feedpub.publish.sync, without importing it
+PROGRESS_FROM = 1000  # records: smaller runs finish before a bar is worth drawing
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="feedpub")
+def main() -> None:
+    """Publish a news agency's article records as RSS, Atom and JSON feeds."""
+
+
+def _options(*decorators: Callable[[Any], Any]) -> Callable[[T], T]:
+    def apply(command: T) -> T:
+        for decorator in reversed(decorators):
+            command = decorator(command)
+        return command
+
+    return apply
+
+
+config_option = click.option(
+    "--config", "config", type=click.Path(path_type=Path), default=Path("feedpub.yaml"),
+    show_default=True, help="Site configuration file.",
+)  # fmt: skip
+articles_option = click.option(
+    "--articles", "articles", type=click.Path(path_type=Path), default=Path("articles"),
+    show_default=True, help="Folder of article records and sections.yaml.",
+)  # fmt: skip
+output_option = click.option(
+    "--output", "output", type=click.Path(path_type=Path), default=Path("output"),
+    show_default=True, help="Folder the feeds are written to and published from.",
+)  # fmt: skip
+now_option = click.option(
+    "--now", "now", metavar="TIMESTAMP",
+    help="Build as if it were this time (ISO 8601); stories dated later stay out.",
+)  # fmt: skip
+run_options = _options(
+    click.option("--wait", type=click.FloatRange(min=0), default=0, metavar="SECONDS",
+                 show_default=True, help="Wait this long for another run to finish."),
+    click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON."),
+    click.option("-q", "--quiet", is_flag=True, help="Print problems only."),
+    click.option("-v", "--verbose", is_flag=True, help="Also list every file written."),
+)  # fmt: skip
+publish_options = _options(
+    click.option("--target", "targets", multiple=True, metavar="NAME",
+                 help="Publish to this target only (repeatable; default: all)."),
+    click.option("--dry-run", is_flag=True, help="List uploads and deletes; change nothing."),
+    click.option("--max-deletes", type=click.IntRange(min=0), default=DEFAULT_MAX_DELETES,
+                 show_default=True, help="Refuse to delete more files than this per target."),
+)  # fmt: skip
+
+
+@main.command()
+@config_option
+@articles_option
+@output_option
+@now_option
+@click.option("--strict", is_flag=True, help="Write nothing at all when any record is rejected.")
+@click.option("--publish", "then_publish", is_flag=True,
+              help="Then publish the output folder to the configured targets.")  # fmt: skip
+@publish_options
+@run_options
+def build(
+    config: Path,
+    articles: Path,
+    output: Path,
+    now: str | None,
+    strict: bool,
+    then_publish: bool,
+    targets: tuple[str, ...],
+    dry_run: bool,
+    max_deletes: int,
+    wait: float,
+    as_json: bool,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Build every feed from the article records into the output folder."""
+    from feedpub.load import load_site
+    from feedpub.publish.lock import run_lock
+
+    with _exits():
+        site = load_site(config, articles)  # a config error stops before anything is created
+        moment = _parse_now(now, site)
+    with _exits(), run_lock(output, wait=wait):
+        outcome = run_build(
+            site, articles, output, moment, strict=strict,
+            progress=_progress_bar() if not (quiet or as_json) else None,
+        )  # fmt: skip
+        summary = None
+        if then_publish and outcome.report is not None:
+            summary = run_publish(site, output, targets, dry_run, max_deletes)
+    for problem in outcome.loaded.problems:
+        click.echo(str(problem), err=True)
+    if summary is not None:
+        _echo_lines(publish_problems(summary), err=True)
+    if as_json:
+        click.echo(json.dumps(build_document(outcome, summary), indent=2, ensure_ascii=False))
+    elif not quiet:
+        _echo_lines(build_lines(outcome, verbose=verbose))
+        if summary is not None:
+            _echo_lines(publish_lines(summary))
+    if summary is not None and summary.failures:
+        sys.exit(EXIT_PUBLISH)
+    sys.exit(EXIT_REJECTED if outcome.loaded.rejected else EXIT_OK)
+
+
+@main.command()
+@config_option
+@output_option
+@publish_options
+@run_options
+def publish(
+    config: Path,
+    output: Path,
+    targets: tuple[str, ...],
+    dry_run: bool,
+    max_deletes: int,
+    wait: float,
+    as_json: bool,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Upload what changed in the output folder to the targets, then ping WebSub hubs."""
+    from feedpub.load.config import load_config
+    from feedpub.publish.lock import run_lock
+
+    with _exits():
+        site = load_config(config)
+        if not output.is_dir():
+            raise PublishError(f"{output}: no such folder. Run 'feedpub build' first")
+        with run_lock(output, wait=wait):
+            summary = run_publish(site, output, targets, dry_run, max_deletes)
+    _echo_lines(publish_problems(summary), err=True)
+    if as_json:
+        click.echo(json.dumps(publish_document(summary), indent=2))
+    elif not quiet:
+        _echo_lines(publish_lines(summary))
+    sys.exit(EXIT_PUBLISH if summary.failures else EXIT_OK)
+
+
+@main.command()
+@config_option
+@articles_option
+@now_option
+def check(config: Path, articles: Path, now: str | None) -> None:
+    """Validate the configuration and every record; write nothing."""
+    from feedpub.build import build_feeds
+    from feedpub.load import load_articles, load_site
+
+    with _exits():
+        site = load_site(config, articles)
+        moment = _parse_now(now, site)
+        loaded = load_articles(articles, site, str(articles))
+        files = build_feeds(site, loaded.articles, moment)
+    for problem in loaded.problems:
+        click.echo(str(problem), err=True)
+    line = (f"Checked {records(len(loaded.articles) + loaded.rejected)}: "
+            f"{len(loaded.articles)} good, {len(files)} feeds would be built.")  # fmt: skip
+    if loaded.rejected:
+        line += f" {records(loaded.rejected).capitalize()} rejected (see above)."
+    click.echo(line)
+    sys.exit(EXIT_REJECTED if loaded.rejected else EXIT_OK)
+
+
+@main.command()
+@config_option
+@articles_option
+@output_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")  # fmt: skip
+@click.option("--watch", is_flag=True, help="Rebuild whenever a record or the config changes.")
+def serve(config: Path, articles: Path, output: Path, host: str, port: int, watch: bool) -> None:
+    """Preview the output folder over HTTP, as feed readers will fetch it."""
+    from feedpub.load import load_site
+    from feedpub.publish.lock import run_lock
+    from feedpub.serve import make_server, preview_url, watching
+
+    def rebuild() -> None:
+        site = load_site(config, articles)
+        with run_lock(output, wait=60):
+            outcome = run_build(site, articles, output, _parse_now(None, site))
+        for problem in outcome.loaded.problems:
+            click.echo(str(problem), err=True)
+        _echo_lines(build_lines(outcome), err=True)
+
+    def report(error: Exception) -> None:
+        if not isinstance(error, FeedpubError):
+            raise error
+        click.echo(str(error), err=True)
+
+    if watch:
+        try:
+            rebuild()
+        except FeedpubError as error:
+            report(error)
+    with _exits():
+        server = make_server(output, host, port, log=lambda line: click.echo(line, err=True))
+    watcher = (
+        watching([articles, config], rebuild, on_error=report)
+        if watch
+        else contextlib.nullcontext()
+    )
+    with server, watcher:
+        click.echo(f"Serving {output} at {preview_url(server)} (Ctrl+C to stop)")
+        with contextlib.suppress(KeyboardInterrupt):
+            server.serve_forever()
+
+
+def run_build(
+    site: Site,
+    articles: Path,
+    output: Path,
+    moment: datetime,
+    *,
+    strict: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> BuildOutcome:
+    """Load the records, build and write; raises FeedpubError, never exits (serve --watch
+    uses it too)."""
+    from feedpub.build import build_feeds
+    from feedpub.build.select import next_release, visible
+    from feedpub.load import load_articles
+    from feedpub.publish.local import write_files
+
+    loaded = load_articles(articles, site, str(articles), progress)
+    files = build_feeds(site, loaded.articles, moment)
+    report = None if strict and loaded.problems else write_files(files, output)
+    return BuildOutcome(
+        loaded=loaded,
+        output=output,
+        feeds=len(files),
+        report=report,
+        next_release=next_release(loaded.articles, moment),
+        held=len(loaded.articles) - len(visible(site, loaded.articles, moment)),
+    )
+
+
+def run_publish(
+    site: Site, output: Path, names: tuple[str, ...], dry_run: bool, max_deletes: int
+) -> PublishSummary:
+    from feedpub.publish.run import choose_targets, publish_output
+
+    targets = choose_targets(site, names)
+    return publish_output(site, output, targets, max_deletes=max_deletes, dry_run=dry_run)
+
+
+def _parse_now(text: str | None, site: Site) -> datetime:
+    """The run's moment: --now (without an offset, in the site's zone) or the clock.
+    The clock only decides which stories are visible; no date in a feed comes from it."""
+    from feedpub.load.dates import DateError, find_zone, parse_datetime
+
+    if text is None:
+        return datetime.now(UTC)
+    try:
+        return parse_datetime(text, find_zone(site.timezone))
+    except DateError as error:
+        raise click.BadParameter(f"{error}. {error.hint}.", param_hint="--now") from error
+
+
+@contextlib.contextmanager
+def _exits() -> Iterator[None]:
+    """Turn a FeedpubError into its message on stderr and its exit status."""
+    from feedpub.publish.lock import LockBusy
+
+    try:
+        yield
+    except FeedpubError as error:
+        click.echo(str(error), err=True)
+        statuses = ((LockBusy, EXIT_LOCKED), (PublishError, EXIT_PUBLISH),
+                    (OutputError, EXIT_OUTPUT), (ConfigError, EXIT_CONFIG))  # fmt: skip
+        sys.exit(next((status for kind, status in statuses if isinstance(error, kind)),
+                      EXIT_CONFIG))  # fmt: skip
+
+
+def _progress_bar() -> Callable[[int, int], None] | None:
+    """A record counter on a terminal for long runs; nothing in cron, pipes or logs."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total < PROGRESS_FROM:
+            return
+        if done == total or done % 100 == 0:
+            end = "\n" if done == total else ""
+            click.echo(f"\rReading records: {done:,}/{total:,}{end}", err=True, nl=False)
+
+    return show
+
+
+def _echo_lines(lines: list[str], *, err: bool = False) -> None:
+    for line in lines:
+        click.echo(line, err=err)

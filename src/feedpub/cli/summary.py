@@ -1,0 +1,128 @@
+"""What the CLI says after a run, as text lines or as a JSON document.
+
+Pure formatting: the commands in ``feedpub.cli`` decide what to print and where.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from feedpub.load import LoadedArticles
+    from feedpub.model import Article
+    from feedpub.publish.local import WriteReport
+    from feedpub.publish.run import PublishSummary
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOutcome:
+    loaded: LoadedArticles
+    output: Path
+    feeds: int  # files built
+    report: WriteReport | None  # None when --strict stopped before writing
+    next_release: Article | None  # the embargoed or future story that appears next
+    held: int  # stories held back at this run's moment
+
+
+def records(count: int) -> str:
+    return f"{count} record" if count == 1 else f"{count} records"
+
+
+def build_lines(outcome: BuildOutcome, *, verbose: bool = False) -> list[str]:
+    report = outcome.report
+    if report is None:
+        lines = ["Nothing written: --strict is set."]
+    else:
+        removed = f", {len(report.removed)} removed" if report.removed else ""
+        lines = [
+            f"Built {outcome.feeds} feeds from {records(len(outcome.loaded.articles))} into "
+            f"{outcome.output}: {len(report.written)} written, {len(report.unchanged)} "
+            f"unchanged{removed}."
+        ]
+        if verbose:
+            lines += [f"  wrote {path}" for path in report.written]
+            lines += [f"  removed {path}" for path in report.removed]
+    if outcome.loaded.rejected:
+        lines[0] += f" {records(outcome.loaded.rejected).capitalize()} rejected (see above)."
+    if outcome.next_release is not None:
+        lines.append(
+            f"Next held-back story appears at {outcome.next_release.release().isoformat()} "
+            f"({outcome.next_release.id}; {outcome.held} held in all)."
+        )
+    return lines
+
+
+def build_document(outcome: BuildOutcome, publish: PublishSummary | None) -> dict[str, Any]:
+    report = outcome.report
+    following = outcome.next_release
+    return {
+        "records": {
+            "read": len(outcome.loaded.articles) + outcome.loaded.rejected,
+            "good": len(outcome.loaded.articles),
+            "rejected": outcome.loaded.rejected,
+            "problems": [
+                {"path": p.path, "line": p.line, "field": p.field, "message": str(p)}
+                for p in outcome.loaded.problems
+            ],
+        },
+        "feeds": None
+        if report is None
+        else {
+            "built": outcome.feeds,
+            "written": list(report.written),
+            "unchanged": len(report.unchanged),
+            "removed": list(report.removed),
+        },
+        "held": outcome.held,
+        "next_release": None
+        if following is None
+        else {"id": following.id, "at": following.release().isoformat()},
+        "publish": None if publish is None else publish_document(publish),
+    }
+
+
+def publish_lines(summary: PublishSummary) -> list[str]:
+    lines = []
+    for report in summary.reports:
+        if report.dry_run:
+            lines += [f"would upload {report.target}: {path}" for path in report.uploaded]
+            lines += [f"would delete {report.target}: {path}" for path in report.deleted]
+        verb = "would be " if report.dry_run else ""
+        lines.append(
+            f"{report.target}: {len(report.uploaded)} {verb}uploaded, {report.unchanged} "
+            f"unchanged, {len(report.deleted)} {verb}deleted, {report.bytes_sent:,} bytes sent "
+            f"in {report.seconds:.1f} s."
+        )
+    notified = sum(1 for ping in summary.pings if ping.error is None)
+    if notified:
+        lines.append(f"WebSub: {notified} changed feed URLs announced.")
+    return lines
+
+
+def publish_problems(summary: PublishSummary) -> list[str]:
+    lines = [str(failure) for failure in summary.failures]
+    lines += [f"WebSub hub {p.hub}: {p.url}: {p.error}." for p in summary.pings if p.error]
+    return lines
+
+
+def publish_document(summary: PublishSummary) -> dict[str, Any]:
+    return {
+        "targets": [
+            {
+                "name": report.target,
+                "dry_run": report.dry_run,
+                "uploaded": list(report.uploaded),
+                "unchanged": report.unchanged,
+                "deleted": list(report.deleted),
+                "bytes_sent": report.bytes_sent,
+                "seconds": round(report.seconds, 3),
+            }
+            for report in summary.reports
+        ],
+        "failures": [
+            {"target": f.target, "path": f.path, "message": str(f)} for f in summary.failures
+        ],
+        "websub": [{"hub": p.hub, "url": p.url, "error": p.error} for p in summary.pings],
+    }
