@@ -62,6 +62,6 @@ def _acquire(
                 waited = f"after waiting {wait:g} s" if wait else "and --wait is 0"
                 raise LockBusy(
                     f"{output_dir}: another feedpub run is using this folder, {waited}. "
-                    "It is free again when that run ends; raise --wait to queue behind it"
+                    "It is free again when that run ends; raise --wait to queue behind it."
                 ) from None
             sleep(POLL_SECONDS)

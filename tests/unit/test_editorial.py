@@ -1,0 +1,102 @@
+"""Drafts, embargoes, corrections and withdrawals decide what readers see, and when."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import datetime
+
+from feedpub.build import build_feeds
+from feedpub.build.select import next_release, plan_feeds
+from feedpub.model import Article, Feed
+from support.sites import make_article, make_site
+
+NOW = datetime.fromisoformat("2026-11-27T12:00:00+03:30")
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def combined(*articles: Article, now: datetime = NOW, **site: object) -> Feed:
+    return plan_feeds(make_site(**site), list(articles), now)[0]
+
+
+def ids(feed: Feed) -> list[str]:
+    return [entry.id.rsplit(":", 1)[1] for entry in feed.entries]
+
+
+def test_a_draft_never_appears() -> None:
+    assert ids(combined(make_article("d", status="draft"), make_article("p"))) == ["p"]
+
+
+def test_an_embargoed_story_appears_at_the_run_that_first_passes_its_moment() -> None:
+    story = make_article("e", "2026-11-27T09:00:00+03:30", embargo=at("2026-11-27T12:30:00+03:30"))
+    assert ids(combined(story, now=at("2026-11-27T12:29:59+03:30"))) == []
+    assert ids(combined(story, now=at("2026-11-27T12:30:00+03:30"))) == ["e"]
+
+
+def test_a_future_published_or_updated_date_holds_the_story_back() -> None:
+    future = make_article("f", "2026-11-28T08:00:00+03:30")
+    corrected_later = make_article("u", updated=at("2026-11-28T09:00:00+03:30"))
+    assert ids(combined(future, corrected_later)) == []
+    for feed in plan_feeds(make_site(), [future, corrected_later], NOW):
+        assert feed.updated <= NOW
+
+
+def test_the_next_release_is_reported() -> None:
+    articles = [
+        make_article("later", embargo=at("2026-11-29T06:00:00+03:30")),
+        make_article("sooner", "2026-11-28T07:00:00+03:30"),
+        make_article("draft", "2026-11-27T13:00:00+03:30", status="draft"),
+        make_article("out"),
+    ]
+    following = next_release(articles, NOW)
+    assert following is not None and following.id == "sooner"
+    assert next_release([make_article("out")], NOW) is None
+
+
+def test_a_correction_keeps_the_id_moves_updated_and_closes_the_content() -> None:
+    original = make_article("c")
+    corrected = dataclasses.replace(
+        original, updated=at("2026-11-18T14:05:00+03:30"),
+        correction="An earlier version gave the wrong vote count.",
+    )  # fmt: skip
+    (before,) = combined(original).entries
+    (after,) = combined(corrected).entries
+    assert after.id == before.id
+    assert (after.updated.isoformat(), after.modified) == ("2026-11-18T14:05:00+03:30", True)
+    assert after.content_html.endswith(
+        '<p class="correction"><strong>Correction:</strong> An earlier version gave the wrong '
+        "vote count.</p>"
+    )
+    document = json.loads(build_feeds(make_site(), [corrected], NOW)[2].content)
+    assert document["items"][0]["date_modified"] == "2026-11-18T14:05:00+03:30"
+
+
+def test_a_withdrawn_story_is_replaced_by_a_notice_with_the_same_id() -> None:
+    killed = make_article(
+        "k", status="withdrawn", withdrawn=at("2026-11-20T10:00:00+03:30"),
+        withdrawal_note="The story was filed in error.", byline=("Ann",),
+    )  # fmt: skip
+    (notice,) = combined(killed).entries
+    assert notice.id == "tag:test.example,2026:k"
+    assert notice.title == "Withdrawn: Headline of k"
+    assert notice.updated.isoformat() == "2026-11-20T10:00:00+03:30"
+    assert notice.content_html == (
+        '<p><span class="dateline">TEHRAN (TNA) –</span> Test News Agency has withdrawn this '
+        "story. The story was filed in error.</p>"
+    )
+    assert "Lead of k" not in notice.content_html and notice.image is None
+    assert combined(killed).updated.isoformat() == "2026-11-20T10:00:00+03:30"
+
+
+def test_a_withdrawal_can_drop_the_story_without_a_notice() -> None:
+    killed = make_article("k", status="withdrawn", withdrawn=at("2026-11-20T10:00:00+03:30"))
+    assert ids(combined(killed, make_article("p"), withdrawal_notices=False)) == ["p"]
+
+
+def test_before_its_withdrawal_time_the_story_is_still_shown() -> None:
+    scheduled = make_article("k", status="withdrawn", withdrawn=at("2026-11-28T10:00:00+03:30"))
+    (entry,) = combined(scheduled).entries
+    assert entry.title == "Headline of k"
