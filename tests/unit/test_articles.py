@@ -152,3 +152,24 @@ def test_control_characters_are_dropped(site_folder: SiteFolder) -> None:
     (article,) = load(site_folder).articles
     assert article.headline == "Oil prices"
     assert article.body == "Lead text."
+
+
+def test_short_forms_for_dateline_and_image(site_folder: SiteFolder) -> None:
+    site_folder.add("a.md", record(extra="image: https://media.test.example/a.jpg").replace(
+        "dateline: {city: Tehran}", "dateline: Mashhad"))  # fmt: skip
+    (article,) = load(site_folder).articles
+    assert article.dateline == Dateline(city="Mashhad")
+    assert article.image == Image(url="https://media.test.example/a.jpg")
+
+
+def test_classic_mac_line_endings_are_read(site_folder: SiteFolder) -> None:
+    site_folder.add("a.md", record().replace("\n", "\r").encode())
+    (article,) = load(site_folder).articles
+    assert article.body == "The lead paragraph.\n\nA second paragraph."
+
+
+def test_a_dateline_time_zone_reads_times_without_offset(site_folder: SiteFolder) -> None:
+    site_folder.add("a.md", record(published="2026-11-25T16:10:00").replace(
+        "dateline: {city: Tehran}", "dateline: {city: Vienna, timezone: Europe/Vienna}"))  # fmt: skip
+    (article,) = load(site_folder).articles
+    assert article.published.isoformat() == "2026-11-25T16:10:00+01:00"

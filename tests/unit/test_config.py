@@ -54,7 +54,7 @@ def test_defaults(tmp_path: Path) -> None:
     [
         ("timezone: Asia/Tehran", "timezone: Asia/Teheran", "feedpub.yaml:6: timezone: unknown time zone 'Asia/Teheran'. Use an IANA name such as Asia/Tehran or UTC."),
         ("agency: TNA", "agency: XYZ", "feedpub.yaml:9: agency: 'XYZ' is not in 'agencies'. Add it to 'agencies' or use one of TNA, EWS."),
-        ("items_per_feed: 50", "items_per_feed: 0", "feedpub.yaml:19: items_per_feed: must be at least 1, got 0."),
+        ("items_per_feed: 50", "items_per_feed: 0", "feedpub.yaml:19: items_per_feed: must be at least 1, got 0. Write a whole number of 1 or more."),
         ("feeds_url: https://feeds.test.example/", "feeds_url: feeds.test.example", "feedpub.yaml:4: feeds_url: expected an absolute http(s) URL, got 'feeds.test.example'. Write the full address, such as https://example.org/."),
         ("language: en", "langauge: en", "feedpub.yaml:5: langauge: unknown key. Did you mean 'language'?"),
         ('dateline_format: "{city} ({agency}) –"', 'dateline_format: "{town} –"', "feedpub.yaml:18: dateline_format: unknown placeholder {town}. Use {agency}, {agency_name}, {city}, {country}."),

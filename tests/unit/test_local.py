@@ -70,3 +70,16 @@ def test_feeds_no_longer_built_are_removed_and_other_files_kept(tmp_path: Path) 
         "index.html",
         "rss.xml",
     ]
+
+
+def test_temporaries_left_by_a_killed_run_are_cleaned_up(tmp_path: Path) -> None:
+    (tmp_path / "art").mkdir()
+    (tmp_path / ".rss.xml.k2j3h4.tmp").write_bytes(b"<rss><chan")
+    (tmp_path / "art" / ".atom.xml.a8s7d6.tmp").write_bytes(b"<fe")
+    (tmp_path / ".keep-me.tmp").write_bytes(b"not ours")
+    write_files([feed_file("rss.xml", b"a")], tmp_path)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
+        ".keep-me.tmp",
+        "art",
+        "rss.xml",
+    ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -18,8 +19,8 @@ from feedpub.errors import Problem
 from feedpub.load.dates import EXAMPLE, DateError, find_zone, parse_datetime
 from feedpub.load.fields import Fields, absolute_url, xml_safe
 from feedpub.load.fields import language as language_tag
-from feedpub.load.frontmatter import split_record
-from feedpub.load.yamltext import MappingNode, compose
+from feedpub.load.frontmatter import size_problem, split_record
+from feedpub.load.yamltext import MappingNode, ScalarNode, compose, short_tag
 from feedpub.model import Article, Dateline, Image, Site, Source
 
 ARTICLE_KEYS = frozenset(
@@ -110,16 +111,9 @@ class _Context:
 def _read_record(
     path: Path, display: str, root: Path, context: _Context, problems: list[Problem]
 ) -> Article | None:
-    if not path.resolve().is_relative_to(root):
-        problems.append(
-            Problem(
-                display,
-                None,
-                None,
-                "the file links to a place outside the articles folder",
-                "Copy the record into the folder instead",
-            )
-        )
+    problem = _file_problem(path, display, root)
+    if problem is not None:
+        problems.append(problem)
         return None
     try:
         data = path.read_bytes()
@@ -143,6 +137,17 @@ def _read_record(
                 )
             )
         return None
+    if node.tag != "tag:yaml.org,2002:map" and isinstance(node, MappingNode):
+        problems.append(
+            Problem(
+                display,
+                FRONT_MATTER_LINE,
+                None,
+                f"YAML tag {short_tag(node.tag)} is not allowed",
+                "Records hold plain text, numbers and lists only",
+            )
+        )
+        return None
     if not isinstance(node, MappingNode):
         problems.append(
             Problem(
@@ -156,7 +161,7 @@ def _read_record(
         return None
     fields = Fields(node, path=display, first_line=FRONT_MATTER_LINE, problems=problems)
     article = _read_article(fields, raw.body, context)
-    if not raw.body.strip():
+    if not xml_safe(raw.body).strip():
         problems.append(
             Problem(
                 display,
@@ -167,6 +172,49 @@ def _read_record(
             )
         )
     return None if problems else article
+
+
+def _file_problem(path: Path, display: str, root: Path) -> Problem | None:
+    """Why ``path`` cannot be read as a record file, before opening it (a pipe would
+    block the build forever, a link loop would crash it, a huge file would fill memory)."""
+    try:
+        resolved = path.resolve(strict=True)
+        info = resolved.stat()
+    except RuntimeError:
+        return Problem(
+            display, None, None, "the file is a link that points to itself", "Remove the link"
+        )
+    except FileNotFoundError:
+        return Problem(
+            display,
+            None,
+            None,
+            "the file is a link to something that does not exist",
+            "Remove the link or restore what it points to",
+        )
+    except OSError as error:
+        return Problem(display, None, None, f"cannot be read ({error.strerror})")
+    if not resolved.is_relative_to(root):
+        return Problem(
+            display,
+            None,
+            None,
+            "the file links to a place outside the articles folder",
+            "Copy the record into the folder instead",
+        )
+    if stat.S_ISDIR(info.st_mode):
+        return Problem(
+            display,
+            None,
+            None,
+            "is a folder, not a record",
+            "Rename the folder so that its name does not end in .md",
+        )
+    if not stat.S_ISREG(info.st_mode):
+        return Problem(
+            display, None, None, "is not a regular file (a pipe or a device)", "Remove it"
+        )
+    return size_problem(info.st_size, display)
 
 
 def _read_article(fields: Fields, body: str, context: _Context) -> Article | None:
@@ -225,7 +273,15 @@ def _article_id(fields: Fields, claimed: dict[str, str]) -> str | None:
     value = fields.text("id", required=True, what="a stable id such as fna-20261118-budget-vote")
     if value is None:
         return None
-    if not ARTICLE_ID.fullmatch(value) or value in (".", ".."):
+    if value in (".", ".."):
+        fields.problem(
+            fields.node("id"),
+            "id",
+            f"{value!r} cannot be an id",
+            "Use letters or digits too, such as fna-20261118-budget-vote",
+        )
+        return None
+    if not ARTICLE_ID.fullmatch(value):
         fields.problem(
             fields.node("id"),
             "id",
@@ -250,12 +306,20 @@ def _article_id(fields: Fields, claimed: dict[str, str]) -> str | None:
 def _dateline(fields: Fields, zone: tzinfo) -> tuple[Dateline | None, tzinfo]:
     """The dateline, and the zone for this story's times written without an offset: the
     dateline's own ``timezone`` when given (a story filed in Vienna), else the site's."""
+    node = fields.node("dateline")
+    if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:str":
+        city = fields.text("dateline")  # the short form: dateline: Tehran
+        return (Dateline(city=city) if city else None), zone
     dateline = fields.mapping("dateline", required=True, what="the city the story was filed from")
     if dateline is None:
         return None, zone
     dateline.reject_unknown(DATELINE_KEYS)
     city = dateline.text("city", required=True, what="the city, e.g. Tehran")
-    zone_name = dateline.text("timezone")
+    zone_name = dateline.text(
+        "timezone",
+        what="a time zone name such as Asia/Tehran",
+        hint="Use an IANA name such as Asia/Tehran or UTC",
+    )
     if zone_name is not None:
         try:
             zone = find_zone(zone_name)
@@ -268,7 +332,12 @@ def _dateline(fields: Fields, zone: tzinfo) -> tuple[Dateline | None, tzinfo]:
 
 def _status(fields: Fields, zone: tzinfo) -> tuple[str, datetime | None]:
     """The editorial status, and for a withdrawn story the time it was withdrawn."""
-    status = fields.text("status") or "published"
+    status = (
+        fields.text(
+            "status", what="published, draft or withdrawn", hint="Use published, draft or withdrawn"
+        )
+        or "published"
+    )
     if status not in STATUSES:
         fields.problem(
             fields.node("status"),
@@ -288,7 +357,12 @@ def _status(fields: Fields, zone: tzinfo) -> tuple[str, datetime | None]:
 
 
 def _datetime(fields: Fields, key: str, zone: tzinfo, *, required: bool = False) -> datetime | None:
-    value = fields.text(key, required=required, what=f"a date and time such as {EXAMPLE}")
+    value = fields.text(
+        key,
+        required=required,
+        what=f"a date and time such as {EXAMPLE}",
+        hint="Write it as YYYY-MM-DDTHH:MM:SS with an offset such as +03:30",
+    )
     if value is None:
         return None
     try:
@@ -329,6 +403,10 @@ def _agency(fields: Fields, site: Site) -> str | None:
 
 
 def _image(fields: Fields) -> Image | None:
+    node = fields.node("image")
+    if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:str":
+        url = absolute_url(fields, "image")  # the short form: image: https://...
+        return Image(url=url) if url else None
     image = fields.mapping("image", what="the photo's url, caption and credit")
     if image is None:
         return None

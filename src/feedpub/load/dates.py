@@ -15,7 +15,6 @@ _ISO_DATETIME = re.compile(
     r"(?P<offset>Z|[+-]\d{2}:?\d{2})?"
 )
 MIN_YEAR, MAX_YEAR = 1970, 9999  # RFC 822 needs four digits; nothing news predates 1970
-_MAX_OFFSET = timedelta(hours=14)  # the widest offset any zone uses (RFC 3339 allows more)
 
 EXAMPLE = "2026-11-18T10:42:00+03:30"
 
@@ -53,6 +52,11 @@ def parse_datetime(text: str, zone: tzinfo) -> datetime:
     offset_text = match["offset"]
     if offset_text and offset_text != "Z" and ":" not in offset_text:
         offset_text = offset_text[:3] + ":" + offset_text[3:]
+    if offset_text and offset_text != "Z" and not _real_offset(offset_text):
+        raise DateError(
+            f"the UTC offset {match['offset']} in {text!r} is not a real offset",
+            "Offsets run from -12:00 to +14:00, with minutes from 00 to 59",
+        )
     try:
         value = datetime.fromisoformat(f"{match['date']}T{match['time']}{offset_text or ''}")
     except ValueError as error:
@@ -67,17 +71,19 @@ def parse_datetime(text: str, zone: tzinfo) -> datetime:
     if value.tzinfo is None:
         value = _localize(value, zone, text)
     offset = value.utcoffset() or timedelta(0)
-    if abs(offset) > _MAX_OFFSET:
-        raise DateError(
-            f"the UTC offset {match['offset']} in {text!r} is out of range",
-            "Offsets run from -12:00 to +14:00",
-        )
     if offset.seconds % 60:
         raise DateError(
             f"the UTC offset of {text!r} is not a whole number of minutes",
             "Write the time with an explicit offset such as +03:30",
         )
     return value
+
+
+def _real_offset(text: str) -> bool:
+    """+HH:MM within the offsets clocks use: -12:00 to +14:00, minutes 00 to 59."""
+    hours, minutes = int(text[1:3]), int(text[4:6])
+    signed = -hours if text[0] == "-" else hours
+    return minutes < 60 and -12 <= signed <= 14 and not (signed in (-12, 14) and minutes)
 
 
 def _localize(value: datetime, zone: tzinfo, text: str) -> datetime:

@@ -16,13 +16,14 @@ from urllib.parse import urlsplit
 from feedpub.errors import Problem
 from feedpub.load.yamltext import (
     _TAG,
-    PLAIN_TAGS,
     MappingNode,
     Node,
     ScalarNode,
     SequenceNode,
     compose,
+    disallowed_tag,
     line_of,
+    short_tag,
 )
 
 MAX_INTEGER = 2**53  # byte counts and pixel sizes; JSON readers lose precision above this
@@ -73,6 +74,7 @@ class Fields:
         self.prefix = prefix
         self.line = line_of(node, first_line)
         self._items: dict[str, tuple[Node, Node]] = {}
+        self._misspelt: set[str] = set()  # known keys an unknown key was a near miss for
         for key_node, value_node in node.value:
             self._add_key(key_node, value_node)
 
@@ -98,6 +100,19 @@ class Fields:
         line = self.line if node is None else line_of(node, self.first_line)
         self.problems.append(Problem(self.path, line, self.field_name(key), message, hint))
 
+    def tag_problem(self, node: Node, key: str | None) -> None:
+        if node.tag == _TAG + "merge":
+            self.problem(
+                node, key, "YAML merge keys (<<) are not allowed", "Write the keys out in full"
+            )
+        else:
+            self.problem(
+                node,
+                key,
+                f"YAML tag {short_tag(node.tag)} is not allowed",
+                "Records hold plain text, numbers and lists only",
+            )
+
     def line_for(self, key: str) -> int:
         if key in self._items:
             return line_of(self._items[key][0], self.first_line)
@@ -110,6 +125,7 @@ class Fields:
                 continue
             close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
             hint = f"Did you mean '{close[0]}'?" if close else _known_keys_hint(allowed)
+            self._misspelt.update(close)
             self.problem(key_node, key, "unknown key", hint)
 
     # -- typed access ---------------------------------------------------------------------
@@ -125,17 +141,14 @@ class Fields:
         """The value node of ``key``; reports a missing required key or an empty value."""
         item = self._items.get(key)
         if item is None:
-            if required:
+            # A misspelt key was already reported with a "did you mean": one line is enough.
+            if required and key not in self._misspelt:
                 self.problem(None, key, "is required but missing", f"Add '{key}: {what}'")
             return None
         key_node, value = item
-        if not _allowed_tag(value):
-            self.problem(
-                value,
-                key,
-                f"YAML tag {value.tag} is not allowed",
-                "Records hold plain text, numbers and lists only",
-            )
+        tagged = disallowed_tag(value)
+        if tagged is not None:
+            self.tag_problem(tagged, key)
             return None
         if _is_empty(value):
             if required:
@@ -143,8 +156,11 @@ class Fields:
             return None
         return value
 
-    def text(self, key: str, *, required: bool = False, what: str = "some text") -> str | None:
-        """A scalar written as text (dates too: we parse them ourselves)."""
+    def text(
+        self, key: str, *, required: bool = False, what: str = "some text", hint: str = ""
+    ) -> str | None:
+        """A scalar written as text (dates too: we parse them ourselves). ``hint`` says
+        how to write a value of the wrong type, where quoting it would not help."""
         value = self._present(key, required, what)
         if value is None:
             return None
@@ -152,8 +168,13 @@ class Fields:
             _TAG + "str",
             _TAG + "timestamp",
         ):
-            hint = "Put the value in quotes" if isinstance(value, ScalarNode) else f"Write {what}"
-            self.problem(value, key, f"expected text, got {describe(value)}", hint)
+            if hint:
+                self.problem(value, key, f"expected {what}, got {describe(value)}", hint)
+            else:
+                quote = "Put the value in quotes" if isinstance(value, ScalarNode) else ""
+                self.problem(
+                    value, key, f"expected text, got {describe(value)}", quote or f"Write {what}"
+                )
             return None
         text = xml_safe(value.value).strip()
         if not text:
@@ -179,7 +200,12 @@ class Fields:
             )
             return None
         if number < minimum:
-            self.problem(value, key, f"must be at least {minimum}, got {number}")
+            self.problem(
+                value,
+                key,
+                f"must be at least {minimum}, got {number}",
+                f"Write a whole number of {minimum} or more",
+            )
             return None
         return number
 
@@ -208,7 +234,18 @@ class Fields:
 
     def _list_item(self, key: str, index: int, element: Node) -> str | None:
         name = f"{key}[{index}]"
-        if not isinstance(element, ScalarNode) or element.tag != _TAG + "str":
+        if _is_empty(element):
+            self.problem(element, name, "is empty", "Remove it or write the text")
+            return None
+        if not isinstance(element, ScalarNode):
+            self.problem(
+                element,
+                name,
+                f"expected text, got {describe(element)}",
+                "Write each item as text in one flat list",
+            )
+            return None
+        if element.tag != _TAG + "str":
             self.problem(element, name, f"expected text, got {describe(element)}", "Quote it")
             return None
         text = xml_safe(element.value).strip()
@@ -235,16 +272,6 @@ class Fields:
     def items(self) -> Iterator[tuple[str, Node]]:
         for key, (_, value) in self._items.items():
             yield key, value
-
-
-def _allowed_tag(node: Node) -> bool:
-    if node.tag not in PLAIN_TAGS:
-        return False
-    if isinstance(node, SequenceNode):
-        return all(_allowed_tag(child) for child in node.value)
-    if isinstance(node, MappingNode):
-        return all(_allowed_tag(k) and _allowed_tag(v) for k, v in node.value)
-    return True
 
 
 def _yaml_int(text: str) -> int | None:

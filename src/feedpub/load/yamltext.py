@@ -68,8 +68,15 @@ def _refuse_anchors(text: str, path: str, first_line: int, problems: list[Proble
     return False
 
 
+# PyYAML's context for things opened and never closed.
+OPENED_CONTEXTS = ("while parsing a flow", "while scanning a quoted", "while scanning a simple")
+
+
 def _syntax_problem(error: yaml.MarkedYAMLError, path: str, first_line: int) -> Problem:
-    mark = error.problem_mark or error.context_mark
+    # For something opened and never closed ([, {, a quote, a key without ':'), the
+    # context mark is where it was opened: the line the writer has to look at.
+    opened = (error.context or "").startswith(OPENED_CONTEXTS)
+    mark = (error.context_mark if opened else None) or error.problem_mark or error.context_mark
     line = first_line + mark.line if mark is not None else first_line
     problem = (error.problem or error.context or "invalid YAML").strip()
     if "\t" in problem or "tab" in problem:
@@ -82,3 +89,25 @@ def _syntax_problem(error: yaml.MarkedYAMLError, path: str, first_line: int) -> 
 def line_of(node: Node, first_line: int) -> int:
     """The file line on which ``node`` starts."""
     return first_line + node.start_mark.line
+
+
+def disallowed_tag(node: Node) -> Node | None:
+    """The first node (depth first) carrying a tag a record never needs, if any."""
+    if node.tag not in PLAIN_TAGS:
+        return node
+    if isinstance(node, SequenceNode):
+        children: list[Node] = list(node.value)
+    elif isinstance(node, MappingNode):
+        children = [part for pair in node.value for part in pair]
+    else:
+        return None
+    for child in children:
+        found = disallowed_tag(child)
+        if found is not None:
+            return found
+    return None
+
+
+def short_tag(tag: str) -> str:
+    """A tag as it was written: tag:yaml.org,2002:python/object -> !!python/object."""
+    return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag

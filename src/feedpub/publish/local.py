@@ -35,6 +35,7 @@ def write_files(files: Iterable[FeedFile], output_dir: Path) -> WriteReport:
     then remove the feeds of sections that no longer exist."""
     written: list[str] = []
     unchanged: list[str] = []
+    remove_leftover_temporaries(output_dir)
     for file in files:
         target = output_dir / file.path
         if _has_content(target, file.content):
@@ -44,6 +45,16 @@ def write_files(files: Iterable[FeedFile], output_dir: Path) -> WriteReport:
         written.append(file.path)
     removed = remove_stale_feeds(output_dir, set(written) | set(unchanged))
     return WriteReport(tuple(written), tuple(unchanged), removed)
+
+
+def remove_leftover_temporaries(output_dir: Path) -> None:
+    """Delete the temporary files of a run that was killed mid-write. Safe because the
+    caller holds the output folder's lock: no other run is writing one right now."""
+    for name in FEED_FILENAMES:
+        for pattern in (f".{name}.*.tmp", f"*/.{name}.*.tmp"):
+            for leftover in output_dir.glob(pattern):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
 
 
 def remove_stale_feeds(output_dir: Path, keep: set[str]) -> tuple[str, ...]:

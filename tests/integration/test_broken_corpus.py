@@ -1,0 +1,155 @@
+"""A corpus of broken article records: each is one line on stderr, the good ones still build.
+
+tests/corpus/site is a small site with three good records; tests/corpus/broken holds
+the broken records, one problem each, named after it; tests/corpus/expected.txt is the
+one line feedpub prints for each, in path order. The site is copied to a temporary
+folder and the broken records go to ``articles/broken/``. Records that cannot be kept as
+plain text in the repository (binary, not UTF-8, a byte order mark, empty, 20 MB, links)
+are written by GENERATED below at run time; they have their lines in expected.txt too.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from feedpub.load import load_articles, load_site
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+SITE = CORPUS / "site"
+BROKEN = CORPUS / "broken"
+EXPECTED = CORPUS / "expected.txt"
+NOW = "2026-11-27T12:00:00+03:30"
+EXIT_REJECTED = 1
+GOOD_IDS = {
+    "tna-20261118-budget-vote",
+    "ews-20261120-vienna-talks",
+    "tna-20261122-harbour-photo",
+}
+
+
+def _valid(name: str, headline: str = "A record with a byte-level problem") -> str:
+    return (
+        f"---\nid: broken-{name}\nheadline: {headline}\ndateline: {{city: Tehran}}\n"
+        f"published: 2026-11-18T10:42:00+03:30\nsections: [politics]\n---\n"
+        "The lead paragraph.\n"
+    )
+
+
+def _symlink_outside(path: Path, outside: Path) -> None:
+    target = outside / "story.md"
+    target.write_text(_valid("symlink-outside-articles"), encoding="utf-8")
+    path.symlink_to(target)
+
+
+# name -> writes the record at ``path``; ``outside`` is a folder beside the site.
+GENERATED: dict[str, Callable[[Path, Path], object]] = {
+    "binary-file": lambda path, _: path.write_bytes(bytes(range(256)) * 4),
+    "png-image": lambda path, _: path.write_bytes(
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64)
+    ),
+    "not-utf8": lambda path, _: path.write_bytes(
+        _valid("not-utf8", "Caf\u00e9 reopens in Tehran").encode("latin-1")
+    ),
+    "utf8-bom": lambda path, _: path.write_bytes(b"\xef\xbb\xbf" + _valid("utf8-bom").encode()),
+    "empty-file": lambda path, _: path.write_bytes(b""),
+    "whitespace-only-file": lambda path, _: path.write_bytes(b"\n  \n\t\n"),
+    "body-20-mb": lambda path, _: path.write_bytes(
+        _valid("body-20-mb").encode() + b"x" * (20 * 1024 * 1024)
+    ),
+    "symlink-outside-articles": _symlink_outside,
+    "symlink-to-etc-passwd": lambda path, _: path.symlink_to("/etc/passwd"),
+    "symlink-loop": lambda path, _: path.symlink_to(path.name),
+    "symlink-dangling": lambda path, _: path.symlink_to("nowhere.md"),
+    "fifo": lambda path, _: os.mkfifo(path),  # reading it would block the build forever
+    "folder-named-like-a-record": lambda path, _: path.mkdir(),
+    "utf16": lambda path, _: path.write_bytes(_valid("utf16").encode("utf-16")),
+}
+
+
+def _expected() -> dict[str, str]:
+    lines: dict[str, str] = {}
+    for line in EXPECTED.read_text(encoding="utf-8").splitlines():
+        name = line.removeprefix("articles/broken/").partition(".md")[0]
+        assert line.startswith(f"articles/broken/{name}.md"), line
+        assert name not in lines, f"two lines for {name}"
+        lines[name] = line
+    return lines
+
+
+EXPECTED_LINES = _expected()
+COMMITTED = sorted(path.stem for path in BROKEN.glob("*.md"))
+CASES = sorted([*COMMITTED, *GENERATED])
+
+
+def _site(tmp_path: Path, names: list[str]) -> Path:
+    """A copy of the corpus site with the broken records ``names`` in articles/broken/."""
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    broken = root / "articles" / "broken"
+    broken.mkdir()
+    for name in names:
+        path = broken / f"{name}.md"
+        if name in GENERATED:
+            GENERATED[name](path, outside)
+        else:
+            path.write_bytes((BROKEN / f"{name}.md").read_bytes())
+    return root
+
+
+def test_every_case_has_exactly_one_expected_line() -> None:
+    assert not set(COMMITTED) & set(GENERATED)
+    assert sorted(EXPECTED_LINES) == CASES
+    paths = [f"{name}.md" for name in EXPECTED_LINES]
+    assert paths == sorted(paths), "expected.txt is in path order, as feedpub reports"
+    assert len(CASES) >= 45
+
+
+def test_the_crlf_record_still_has_crlf_line_endings() -> None:
+    # A checkout that normalises line endings would make that case test nothing.
+    data = (BROKEN / "crlf-error-on-line-5.md").read_bytes()
+    assert data.count(b"\r\n") == data.count(b"\n") > 5
+
+
+def test_build_reports_every_broken_record_on_one_line_and_publishes_the_good_ones(
+    tmp_path: Path,
+) -> None:
+    root = _site(tmp_path, CASES)
+    completed = subprocess.run(
+        [sys.executable, "-m", "feedpub", "build", "--now", NOW],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "Traceback" not in completed.stderr
+    assert completed.stderr.splitlines() == list(EXPECTED_LINES.values())
+    assert completed.returncode == EXIT_REJECTED
+    assert completed.stdout == (
+        "Built 12 feeds from 3 records into output: 12 written, 0 unchanged. "
+        f"{len(CASES)} records rejected (see above).\n"
+    )
+    rss = (root / "output" / "rss.xml").read_text(encoding="utf-8")
+    assert rss.count("<item>") == len(GOOD_IDS)
+    for article_id in GOOD_IDS:
+        assert f"tag:test.example,2026:{article_id}</guid>" in rss
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_each_broken_record_alone_gives_its_one_line(tmp_path: Path, name: str) -> None:
+    root = _site(tmp_path, [name])
+    articles = root / "articles"
+    site = load_site(root / "feedpub.yaml", articles)
+    loaded = load_articles(articles, site, "articles")
+    assert [str(problem) for problem in loaded.problems] == [EXPECTED_LINES[name]]
+    assert loaded.rejected == 1
+    assert {article.id for article in loaded.articles} == GOOD_IDS
