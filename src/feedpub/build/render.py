@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 from functools import cache
+from html.parser import HTMLParser
 
 import nh3
 from markdown_it import MarkdownIt
@@ -34,6 +35,14 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
+# Removed together with everything inside them. Some are raw-text elements: left open,
+# they swallow the rest of the body (our closing </p> included) as their "text".
+DROPPED_WITH_CONTENT = frozenset(
+    {
+        "applet", "button", "embed", "iframe", "marquee", "noembed", "noframes", "noscript",
+        "object", "script", "select", "style", "template", "textarea", "title", "xmp",
+    }
+)  # fmt: skip
 # Scripts written right to left (ISO 639-1 and -3 codes); their content gets dir="rtl".
 RTL_LANGUAGES = frozenset(
     {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "ps", "sd", "ug", "ur", "yi"}
@@ -50,21 +59,40 @@ def _markdown() -> MarkdownIt:
 
 def render_body(markdown: str, base_url: str) -> str:
     """Markdown -> sanitised HTML; relative links and images resolved against ``base_url``."""
-    raw = _markdown().render(markdown)
+    cleaned = _sanitise(_markdown().render(markdown), base_url)
+    # An element left open in hostile input (<object> inside a paragraph, say) can leave
+    # nesting that only a second parse settles; sanitising is idempotent after that.
+    return _sanitise(cleaned, base_url).strip()
+
+
+def _sanitise(fragment: str, base_url: str) -> str:
     return nh3.clean(
-        raw,
+        fragment,
         tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(URL_SCHEMES),
         link_rel=None,
         url_relative=("rewrite_with_base", base_url),
-    ).strip()
+    )
+
+
+class _TextOf(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
 
 
 def plain_text(fragment: str) -> str:
-    """The text of an HTML fragment, tags dropped, entities decoded, whitespace folded."""
-    text = html.unescape(nh3.clean(fragment, tags=set(), attributes={}))
-    return _WHITESPACE.sub(" ", text).strip()
+    """The text of (sanitised) HTML: tags dropped, entities decoded, whitespace folded.
+    The standard parser keeps every character, U+FEFF at the start included."""
+    parser = _TextOf()
+    parser.feed(fragment)
+    parser.close()
+    return _WHITESPACE.sub(" ", "".join(parser.parts)).strip()
 
 
 def first_paragraph_text(body_html: str) -> str:
