@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -72,6 +72,16 @@ def find_records(articles_dir: Path) -> list[Path]:
     return [path for _, path in sorted(found)]
 
 
+@dataclass(frozen=True, slots=True)
+class RecordResult:
+    """What one record file gives on its own: the article, or the problems found, and
+    the id it claims (even when rejected, so that duplicates are judged in path order)."""
+
+    article: Article | None
+    problems: tuple[Problem, ...]
+    claim: tuple[str, int] | None  # (id, line of the id) when the id itself is valid
+
+
 def load_articles(
     articles_dir: Path,
     site: Site,
@@ -80,32 +90,66 @@ def load_articles(
 ) -> LoadedArticles:
     """Read every record under ``articles_dir``; ``display_dir`` prefixes paths in messages.
     ``progress(done, total)`` is called after each record, for a progress bar."""
-    zone = find_zone(site.timezone)
     root = articles_dir.resolve()
-    articles: list[Article] = []
-    problems: list[Problem] = []
-    rejected = 0
-    context = _Context(site, zone, claimed={})
     records = find_records(articles_dir)
+    results = []
     for done, path in enumerate(records, start=1):
         if progress is not None:
             progress(done, len(records))
         display = f"{display_dir.rstrip('/')}/{path.relative_to(articles_dir).as_posix()}"
-        found: list[Problem] = []
-        article = _read_record(path, display, root, context, found)
+        results.append((display, read_record(path, display, root, site)))
+    return combine_results(results)
+
+
+def combine_results(results: Iterable[tuple[str, RecordResult]]) -> LoadedArticles:
+    """The records in path order, with every id claimed once: a later record with an id
+    already claimed, by a good record or a rejected one, is rejected. Otherwise fixing the
+    first record later would silently swap which of the two stories is published."""
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    rejected = 0
+    claimed: dict[str, str] = {}
+    for display, result in results:
+        found = list(result.problems)
+        if result.claim is not None:
+            article_id, line = result.claim
+            if article_id in claimed:
+                found.append(
+                    Problem(
+                        display,
+                        line,
+                        "id",
+                        f"{article_id!r} is already used by {claimed[article_id]}",
+                        "Give every story its own id",
+                    )
+                )
+            else:
+                claimed[article_id] = display
         if found:
             problems.extend(found)
             rejected += 1
-        elif article is not None:
-            articles.append(article)
+        elif result.article is not None:
+            articles.append(result.article)
     return LoadedArticles(tuple(articles), tuple(problems), rejected)
+
+
+def read_record(path: Path, display: str, root: Path, site: Site) -> RecordResult:
+    """One record file, judged on its own (the same file and site give the same result)."""
+    problems: list[Problem] = []
+    claim: list[tuple[str, int]] = []
+    article = _read_record(
+        path, display, root, _Context(site, find_zone(site.timezone), claim), problems
+    )
+    return RecordResult(
+        article if not problems else None, tuple(problems), claim[0] if claim else None
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class _Context:
     site: Site
     zone: tzinfo
-    claimed: dict[str, str]  # id -> the record that has it, rejected or not
+    claim: list[tuple[str, int]]  # filled with the record's (id, line) once it is valid
 
 
 def _read_record(
@@ -220,7 +264,9 @@ def _file_problem(path: Path, display: str, root: Path) -> Problem | None:
 def _read_article(fields: Fields, body: str, context: _Context) -> Article | None:
     site, zone = context.site, context.zone
     fields.reject_unknown(ARTICLE_KEYS)
-    article_id = _article_id(fields, context.claimed)
+    article_id = _article_id(fields)
+    if article_id is not None:
+        context.claim.append((article_id, fields.line_for("id")))
     headline = fields.text("headline", required=True, what="the story's headline")
     dateline, zone = _dateline(fields, zone)
     published = _datetime(fields, "published", zone, required=True)
@@ -269,7 +315,7 @@ def _read_article(fields: Fields, body: str, context: _Context) -> Article | Non
     )
 
 
-def _article_id(fields: Fields, claimed: dict[str, str]) -> str | None:
+def _article_id(fields: Fields) -> str | None:
     value = fields.text("id", required=True, what="a stable id such as fna-20261118-budget-vote")
     if value is None:
         return None
@@ -289,17 +335,6 @@ def _article_id(fields: Fields, claimed: dict[str, str]) -> str | None:
             "Use only letters, digits, '.', '_' and '-'",
         )
         return None
-    # Every id is claimed, even by a record rejected for another reason: otherwise fixing
-    # that record later would silently swap which of the two stories is published.
-    if value in claimed:
-        fields.problem(
-            fields.node("id"),
-            "id",
-            f"{value!r} is already used by {claimed[value]}",
-            "Give every story its own id",
-        )
-        return None
-    claimed[value] = fields.path
     return value
 
 
