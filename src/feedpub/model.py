@@ -143,7 +143,7 @@ class Article:
     published: datetime
     sections: tuple[str, ...]
     agency: str
-    body: str
+    body: str = ""  # empty for loaded records: see body_path
     updated: datetime | None = None
     byline: tuple[str, ...] = ()
     summary: str | None = None
@@ -157,6 +157,9 @@ class Article:
     withdrawn: datetime | None = None  # when a withdrawn story was killed
     withdrawal_note: str | None = None
     source: Source | None = None
+    # Loaded records leave ``body`` empty and name the file instead: bodies are read
+    # again only for the stories a feed shows, so memory does not grow with the archive.
+    body_path: str | None = None
 
     def release(self) -> datetime:
         """The moment the story may first appear: no feed shows a date from the future."""

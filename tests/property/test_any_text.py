@@ -15,6 +15,7 @@ reads (see ``as_feedparser_reads``).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import html
 import io
 import json
@@ -37,7 +38,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from feedpub.build import build_feeds
-from feedpub.load import load_articles
+from feedpub.load import load_articles, read_body
 from feedpub.load.fields import xml_safe
 from feedpub.model import Article, Dateline, FeedFile
 from support.sites import make_article, make_site
@@ -452,10 +453,15 @@ def front_matter(
 
 
 def load_record(data: bytes) -> Any:
+    """Load one record; its body is read back while the file still exists."""
     with tempfile.TemporaryDirectory() as folder:
         articles = Path(folder)
         (articles / "story.md").write_bytes(data)
-        return load_articles(articles, SITE, "articles")
+        loaded = load_articles(articles, SITE, "articles")
+        bodies = tuple(
+            dataclasses.replace(a, body=read_body(a), body_path=None) for a in loaded.articles
+        )
+        return dataclasses.replace(loaded, articles=bodies)
 
 
 def line_breaks(text: str) -> str:

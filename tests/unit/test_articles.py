@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from feedpub.load import LoadedArticles, load_articles, load_site
+from feedpub.load import LoadedArticles, load_articles, load_site, read_body
 from feedpub.model import Dateline, Image, Source
 from support.sites import SiteFolder, record
 
@@ -67,7 +67,7 @@ def test_a_full_record(site_folder: SiteFolder) -> None:
         width=1600,
         height=1067,
     )
-    assert article.body == "The lead paragraph.\n\nA second paragraph."
+    assert read_body(article) == "The lead paragraph.\n\nA second paragraph."
     assert article.source == Source(path="articles/world/ews-1.md", line=2)
 
 
@@ -151,7 +151,7 @@ def test_control_characters_are_dropped(site_folder: SiteFolder) -> None:
     site_folder.add("a.md", record(headline='"Oil\\x07 prices"', body="Lead\x0c text."))
     (article,) = load(site_folder).articles
     assert article.headline == "Oil prices"
-    assert article.body == "Lead text."
+    assert read_body(article) == "Lead text."
 
 
 def test_short_forms_for_dateline_and_image(site_folder: SiteFolder) -> None:
@@ -165,7 +165,7 @@ def test_short_forms_for_dateline_and_image(site_folder: SiteFolder) -> None:
 def test_classic_mac_line_endings_are_read(site_folder: SiteFolder) -> None:
     site_folder.add("a.md", record().replace("\n", "\r").encode())
     (article,) = load(site_folder).articles
-    assert article.body == "The lead paragraph.\n\nA second paragraph."
+    assert read_body(article) == "The lead paragraph.\n\nA second paragraph."
 
 
 def test_a_dateline_time_zone_reads_times_without_offset(site_folder: SiteFolder) -> None:
@@ -173,3 +173,10 @@ def test_a_dateline_time_zone_reads_times_without_offset(site_folder: SiteFolder
         "dateline: {city: Tehran}", "dateline: {city: Vienna, timezone: Europe/Vienna}"))  # fmt: skip
     (article,) = load(site_folder).articles
     assert article.published.isoformat() == "2026-11-25T16:10:00+01:00"
+
+
+def test_loaded_articles_do_not_hold_their_bodies(site_folder: SiteFolder) -> None:
+    path = site_folder.add("a.md", record(body="Lead.\n\nMore."))
+    (article,) = load(site_folder).articles
+    assert (article.body, article.body_path) == ("", str(path))
+    assert read_body(article) == "Lead.\n\nMore."

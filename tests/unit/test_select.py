@@ -1,6 +1,5 @@
 from datetime import datetime
 
-from feedpub.build import select
 from feedpub.build.select import EPOCH, plan_feeds
 from support.sites import make_article, make_site
 
@@ -80,25 +79,25 @@ def test_an_empty_site_is_dated_at_the_epoch() -> None:
     assert {f.updated for f in plan_feeds(make_site(), [], NOW)} == {EPOCH}
 
 
-def test_each_article_is_rendered_once_however_many_feeds(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    rendered: list[str] = []
-    real = select.make_entry
+def counting_reader(read: list[str]):  # type: ignore[no-untyped-def]
+    def read_body(article):  # type: ignore[no-untyped-def]
+        read.append(article.id)
+        return article.body
 
-    def counting(article, site):  # type: ignore[no-untyped-def]
-        rendered.append(article.id)
-        return real(article, site)
-
-    monkeypatch.setattr(select, "make_entry", counting)
-    plan_feeds(make_site(), [make_article("a", sections=("politics", "world", "photo"))], NOW)
-    assert rendered == ["a"]
+    return read_body
 
 
-def test_only_articles_that_appear_in_a_feed_are_rendered(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    rendered: list[str] = []
-    real = select.make_entry
-    monkeypatch.setattr(select, "make_entry", lambda a, s: rendered.append(a.id) or real(a, s))
+def test_each_body_is_read_and_rendered_once_however_many_feeds() -> None:
+    read: list[str] = []
+    article = make_article("a", sections=("politics", "world", "photo"))
+    plan_feeds(make_site(), [article], NOW, counting_reader(read))
+    assert read == ["a"]
+
+
+def test_only_bodies_of_stories_that_appear_in_a_feed_are_read() -> None:
+    read: list[str] = []
     articles = [
         make_article(f"s{day:02}", f"2026-11-{day:02}T10:00:00+03:30") for day in range(1, 6)
     ]
-    plan_feeds(make_site(items_per_feed=2), articles, NOW)
-    assert sorted(rendered) == ["s04", "s05"]
+    plan_feeds(make_site(items_per_feed=2), articles, NOW, counting_reader(read))
+    assert sorted(read) == ["s04", "s05"]

@@ -25,10 +25,11 @@ def entry_id(article: Article, site: Site) -> str:
     return site.id_prefix + article.id
 
 
-def make_entry(article: Article, site: Site) -> Entry:
+def make_entry(article: Article, site: Site, body: str | None = None) -> Entry:
+    """``body`` is the record's Markdown when the article was loaded without it."""
     agency = site.find_agency(article.agency)
     url = article_url(article, site)
-    body_html = render_body(article.body, url)
+    body_html = render_body(article.body if body is None else body, url)
     dateline_text = render_dateline(site.dateline_format, article.dateline, agency)
     return Entry(
         id=entry_id(article, site),
@@ -70,7 +71,7 @@ def make_withdrawal_notice(article: Article, site: Site) -> Entry:
     """What replaces a withdrawn story: the same id, so readers that track ids replace
     the story in place, a title and text saying it was withdrawn, and nothing of the
     story itself (no body, no photo)."""
-    entry = make_entry(dataclasses.replace(article, body="", image=None, correction=None), site)
+    entry = make_entry(dataclasses.replace(article, image=None, correction=None), site, body="")
     notice = render_withdrawal(entry.agency, article.withdrawal_note)
     return dataclasses.replace(
         entry,

@@ -8,7 +8,7 @@ RSS, Atom and JSON Feed cannot drift apart. Pure: no clock, no I/O.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from feedpub.build.entries import make_entry, make_withdrawal_notice
@@ -52,11 +52,17 @@ def next_release(articles: Iterable[Article], now: datetime) -> Article | None:
     return min(held, key=lambda a: (a.release().timestamp(), a.id), default=None)
 
 
-def plan_feeds(site: Site, articles: Iterable[Article], now: datetime) -> tuple[Feed, ...]:
-    """The combined feed first, then one feed per section in the site's order."""
+def plan_feeds(
+    site: Site,
+    articles: Iterable[Article],
+    now: datetime,
+    read_body: Callable[[Article], str] = lambda article: article.body,
+) -> tuple[Feed, ...]:
+    """The combined feed first, then one feed per section in the site's order.
+    ``read_body`` fetches a story's Markdown for the few stories that are rendered."""
     shown = visible(site, articles, now)
     fallback = max((latest_change(a, now) for a in shown), default=EPOCH, key=_instant)
-    entries_for = _RenderedEntries(site, now)
+    entries_for = _RenderedEntries(site, now, read_body)
 
     def top(pool: Iterable[Article]) -> list[Article]:
         return heapq.nsmallest(site.items_per_feed, pool, key=newest_first)
@@ -71,8 +77,9 @@ def plan_feeds(site: Site, articles: Iterable[Article], now: datetime) -> tuple[
 class _RenderedEntries:
     """Entries for chosen articles; each article is rendered once, however many feeds."""
 
-    def __init__(self, site: Site, now: datetime) -> None:
+    def __init__(self, site: Site, now: datetime, read_body: Callable[[Article], str]) -> None:
         self._site = site
+        self._read_body = read_body
         self.now = now
         self._done: dict[str, Entry] = {}
 
@@ -82,7 +89,8 @@ class _RenderedEntries:
                 if killed(article, self.now):
                     self._done[article.id] = make_withdrawal_notice(article, self._site)
                 else:
-                    self._done[article.id] = make_entry(article, self._site)
+                    body = self._read_body(article)
+                    self._done[article.id] = make_entry(article, self._site, body)
         return tuple(self._done[article.id] for article in chosen)
 
 

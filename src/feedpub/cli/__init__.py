@@ -190,13 +190,13 @@ def publish(
 def check(config: Path, articles: Path, now: str | None) -> None:
     """Validate the configuration and every record; write nothing."""
     from feedpub.build import build_feeds
-    from feedpub.load import load_articles, load_site
+    from feedpub.load import load_articles, load_site, read_body
 
     with _exits():
         site = load_site(config, articles)
         moment = _parse_now(now, site)
         loaded = load_articles(articles, site, str(articles))
-        files = build_feeds(site, loaded.articles, moment)
+        files = build_feeds(site, loaded.articles, moment, read_body)
     for problem in loaded.problems:
         click.echo(str(problem), err=True)
     line = (f"Checked {records(len(loaded.articles) + loaded.rejected)}: "
@@ -265,11 +265,11 @@ def run_build(
     uses it too)."""
     from feedpub.build import build_feeds
     from feedpub.build.select import next_release, visible
-    from feedpub.load import load_articles
+    from feedpub.load import load_articles, read_body
     from feedpub.publish.local import write_files
 
     loaded = load_articles(articles, site, str(articles), progress)
-    files = build_feeds(site, loaded.articles, moment)
+    files = build_feeds(site, loaded.articles, moment, read_body)
     report = None if strict and loaded.problems else write_files(files, output)
     return BuildOutcome(
         loaded=loaded,

@@ -5,14 +5,14 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from feedpub.load.articles import LoadedArticles, load_articles
+from feedpub.load.articles import LoadedArticles, load_articles, read_body
 from feedpub.load.config import load_config
 from feedpub.load.sections import load_sections
 from feedpub.model import Site
 
 SECTIONS_FILE = "sections.yaml"
 
-__all__ = ["LoadedArticles", "load_articles", "load_site"]
+__all__ = ["LoadedArticles", "load_articles", "load_site", "read_body"]
 
 
 def load_site(config_path: Path, articles_dir: Path) -> Site:

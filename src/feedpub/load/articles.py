@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-from feedpub.errors import Problem
+from feedpub.errors import BuildError, Problem
 from feedpub.load.dates import EXAMPLE, DateError, find_zone, parse_datetime
 from feedpub.load.fields import Fields, absolute_url, xml_safe
 from feedpub.load.fields import language as language_tag
@@ -204,7 +204,7 @@ def _read_record(
         )
         return None
     fields = Fields(node, path=display, first_line=FRONT_MATTER_LINE, problems=problems)
-    article = _read_article(fields, raw.body, context)
+    article = _read_article(fields, path, context)
     if not xml_safe(raw.body).strip():
         problems.append(
             Problem(
@@ -261,7 +261,7 @@ def _file_problem(path: Path, display: str, root: Path) -> Problem | None:
     return size_problem(info.st_size, display)
 
 
-def _read_article(fields: Fields, body: str, context: _Context) -> Article | None:
+def _read_article(fields: Fields, path: Path, context: _Context) -> Article | None:
     site, zone = context.site, context.zone
     fields.reject_unknown(ARTICLE_KEYS)
     article_id = _article_id(fields)
@@ -310,7 +310,7 @@ def _read_article(fields: Fields, body: str, context: _Context) -> Article | Non
         correction=fields.text("correction"),
         withdrawn=withdrawn,
         withdrawal_note=fields.text("withdrawal_note"),
-        body=xml_safe(body),
+        body_path=str(path),
         source=Source(path=fields.path, line=fields.line),
     )
 
@@ -468,3 +468,20 @@ def _closest_hint(value: str, known: list[str], where: str) -> str:
     if close:
         return f"Did you mean {close[0]!r}? {where}"
     return f"{where}: {', '.join(known)}"
+
+
+def read_body(article: Article) -> str:
+    """The Markdown body of a loaded article, read again from its file."""
+    if article.body_path is None:
+        return article.body
+    display = article.source.path if article.source else article.body_path
+    try:
+        raw = split_record(Path(article.body_path).read_bytes(), display)
+    except OSError as error:
+        raise BuildError(
+            f"{display}: cannot be read again ({error.strerror}). It changed "
+            "during the build: run the build again"
+        ) from error
+    if isinstance(raw, Problem):
+        raise BuildError(f"{raw}. It changed during the build: run the build again")
+    return xml_safe(raw.body)
