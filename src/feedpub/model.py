@@ -6,8 +6,17 @@ offset a record was written with (e.g. +03:30) is kept all the way to the feed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
+
+# XML 1.0 §2.2 Char: anything else cannot appear in a feed, so it is dropped on load.
+_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids (control characters, lone surrogates)."""
+    return _NOT_XML_CHAR.sub("", text)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -39,8 +39,7 @@ from lxml import etree
 
 from feedpub.build import build_feeds
 from feedpub.load import load_articles, read_body
-from feedpub.load.fields import xml_safe
-from feedpub.model import Article, Dateline, FeedFile
+from feedpub.model import Article, Dateline, FeedFile, xml_safe
 from support.sites import make_article, make_site
 from support.validators import feed_problems
 

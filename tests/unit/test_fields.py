@@ -1,8 +1,9 @@
 import pytest
 
 from feedpub.errors import Problem
-from feedpub.load.fields import Fields, xml_safe
+from feedpub.load.fields import Fields
 from feedpub.load.yamltext import MappingNode, compose
+from feedpub.model import xml_safe
 
 
 def fields_of(text: str) -> tuple[Fields, list[Problem]]:

@@ -33,6 +33,8 @@ def test_markdown_becomes_html() -> None:
         ("![photo](/media/a.jpg)", '<p><img src="https://www.test.example/media/a.jpg" alt="photo"></p>'),
         ("[more](../economy/other)", '<p><a href="https://www.test.example/economy/other">more</a></p>'),
         ("[mail](mailto:desk@test.example)", '<p><a href="mailto:desk@test.example">mail</a></p>'),
+        ("<script>x</script>&#1 and &#x1F;", "and"),  # raw HTML: its control characters go
+        ("text &#1 and &#x1F; end", "<p>text &amp;#1 and \ufffd end</p>"),
     ],
 )  # fmt: skip
 def test_bodies_are_sanitised_and_links_made_absolute(markdown: str, html: str) -> None:

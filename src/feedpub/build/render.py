@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 import nh3
 from markdown_it import MarkdownIt
 
-from feedpub.model import Agency, Dateline, Image
+from feedpub.model import Agency, Dateline, Image, xml_safe
 
 # What a story may contain after sanitising; everything else (script, iframe, style,
 # form, on* handlers, javascript: URLs) is removed by nh3.
@@ -62,7 +62,8 @@ def render_body(markdown: str, base_url: str) -> str:
     cleaned = _sanitise(_markdown().render(markdown), base_url)
     # An element left open in hostile input (<object> inside a paragraph, say) can leave
     # nesting that only a second parse settles; sanitising is idempotent after that.
-    return _sanitise(cleaned, base_url).strip()
+    # A character reference such as &#1 decodes to a character XML forbids: drop it.
+    return xml_safe(_sanitise(cleaned, base_url)).strip()
 
 
 def _sanitise(fragment: str, base_url: str) -> str:

@@ -17,11 +17,11 @@ from pathlib import Path
 
 from feedpub.errors import BuildError, Problem
 from feedpub.load.dates import EXAMPLE, DateError, find_zone, parse_datetime
-from feedpub.load.fields import Fields, absolute_url, xml_safe
+from feedpub.load.fields import Fields, absolute_url
 from feedpub.load.fields import language as language_tag
 from feedpub.load.frontmatter import size_problem, split_record
 from feedpub.load.yamltext import MappingNode, ScalarNode, compose, short_tag
-from feedpub.model import Article, Dateline, Image, Site, Source
+from feedpub.model import Article, Dateline, Image, Site, Source, xml_safe
 
 ARTICLE_KEYS = frozenset(
     {

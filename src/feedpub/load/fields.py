@@ -25,17 +25,10 @@ from feedpub.load.yamltext import (
     line_of,
     short_tag,
 )
+from feedpub.model import xml_safe
 
 MAX_INTEGER = 2**53  # byte counts and pixel sizes; JSON readers lose precision above this
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")  # BCP 47, simplified
-
-# XML 1.0 §2.2 Char: anything else cannot appear in a feed, so it is dropped on load.
-_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def xml_safe(text: str) -> str:
-    """``text`` without the characters XML 1.0 forbids (control characters, lone surrogates)."""
-    return _NOT_XML_CHAR.sub("", text)
 
 
 def describe(node: Node) -> str:
