@@ -100,6 +100,9 @@ publish_options = _options(
 @output_option
 @now_option
 @click.option("--strict", is_flag=True, help="Write nothing at all when any record is rejected.")
+@click.option("--cache", "cache", type=click.Path(path_type=Path), metavar="DIR",
+              help="Where to keep the index of records [default: .feedpub-cache beside "
+                   "the config file].")  # fmt: skip
 @click.option("--publish", "then_publish", is_flag=True,
               help="Then publish the output folder to the configured targets.")  # fmt: skip
 @publish_options
@@ -110,6 +113,7 @@ def build(
     output: Path,
     now: str | None,
     strict: bool,
+    cache: Path | None,
     then_publish: bool,
     targets: tuple[str, ...],
     dry_run: bool,
@@ -128,7 +132,7 @@ def build(
         moment = _parse_now(now, site)
     with _exits(), run_lock(output, wait=wait):
         outcome = run_build(
-            site, articles, output, moment, strict=strict,
+            site, articles, output, moment, strict=strict, cache=_cache_dir(cache, config),
             progress=_progress_bar() if not (quiet or as_json) else None,
         )  # fmt: skip
         summary = None
@@ -224,7 +228,8 @@ def serve(config: Path, articles: Path, output: Path, host: str, port: int, watc
     def rebuild() -> None:
         site = load_site(config, articles)
         with run_lock(output, wait=60):
-            outcome = run_build(site, articles, output, _parse_now(None, site))
+            outcome = run_build(site, articles, output, _parse_now(None, site),
+                                cache=_cache_dir(None, config))  # fmt: skip
         for problem in outcome.loaded.problems:
             click.echo(str(problem), err=True)
         _echo_lines(build_lines(outcome), err=True)
@@ -260,15 +265,18 @@ def run_build(
     *,
     strict: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    cache: Path | None = None,
 ) -> BuildOutcome:
     """Load the records, build and write; raises FeedpubError, never exits (serve --watch
     uses it too)."""
     from feedpub.build import build_feeds
     from feedpub.build.select import next_release, visible
     from feedpub.load import load_articles, read_body
+    from feedpub.load.index import RecordIndex
     from feedpub.publish.local import write_files
 
-    loaded = load_articles(articles, site, str(articles), progress)
+    index = RecordIndex.for_site(cache, site, str(articles)) if cache else None
+    loaded = load_articles(articles, site, str(articles), progress, index)
     files = build_feeds(site, loaded.articles, moment, read_body)
     report = None if strict and loaded.problems else write_files(files, output)
     return BuildOutcome(
@@ -288,6 +296,12 @@ def run_publish(
 
     targets = choose_targets(site, names)
     return publish_output(site, output, targets, max_deletes=max_deletes, dry_run=dry_run)
+
+
+def _cache_dir(option: Path | None, config: Path) -> Path:
+    from feedpub.load.index import CACHE_DIR
+
+    return option if option is not None else config.parent / CACHE_DIR
 
 
 def _parse_now(text: str | None, site: Site) -> datetime:

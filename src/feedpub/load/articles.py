@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import Protocol
 
 from feedpub.errors import BuildError, Problem
 from feedpub.load.dates import EXAMPLE, DateError, find_zone, parse_datetime
@@ -87,18 +88,47 @@ def load_articles(
     site: Site,
     display_dir: str,
     progress: Callable[[int, int], None] | None = None,
+    index: RecordCache | None = None,
 ) -> LoadedArticles:
     """Read every record under ``articles_dir``; ``display_dir`` prefixes paths in messages.
-    ``progress(done, total)`` is called after each record, for a progress bar."""
+    ``progress(done, total)`` is called after each record, for a progress bar. With an
+    ``index``, a file whose size, mtime and inode are unchanged is not read again."""
     root = articles_dir.resolve()
     records = find_records(articles_dir)
     results = []
+    seen = set()
     for done, path in enumerate(records, start=1):
         if progress is not None:
             progress(done, len(records))
-        display = f"{display_dir.rstrip('/')}/{path.relative_to(articles_dir).as_posix()}"
-        results.append((display, read_record(path, display, root, site)))
+        relative = path.relative_to(articles_dir).as_posix()
+        display = f"{display_dir.rstrip('/')}/{relative}"
+        stat = _stat(path) if index is not None else None
+        result = index.get(relative, stat) if index is not None and stat else None
+        if result is None:
+            result = read_record(path, display, root, site)
+            if index is not None and stat is not None:
+                index.put(relative, stat, result)
+        seen.add(relative)
+        results.append((display, result))
+    if index is not None:
+        index.save(seen)
     return combine_results(results)
+
+
+class RecordCache(Protocol):
+    def get(self, path: str, stat: tuple[int, int, int]) -> RecordResult | None: ...
+
+    def put(self, path: str, stat: tuple[int, int, int], result: RecordResult) -> None: ...
+
+    def save(self, paths: set[str]) -> None: ...
+
+
+def _stat(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None  # a broken link and the like: read (and report) it every time
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
 def combine_results(results: Iterable[tuple[str, RecordResult]]) -> LoadedArticles:

@@ -1,0 +1,97 @@
+"""The record index speeds runs up and never changes what they produce."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from feedpub.cli import EXIT_OK, EXIT_REJECTED, main
+from support.sites import SiteFolder, record
+
+NOW = "2026-11-27T12:00:00+03:30"
+
+
+def build(folder: SiteFolder, output: Path, *extra: str) -> Result:
+    return CliRunner().invoke(main, [
+        "build", "--config", str(folder.config), "--articles", str(folder.articles),
+        "--output", str(output), "--now", NOW, *extra,
+    ])  # fmt: skip
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}  # fmt: skip
+
+
+def cached_paths(folder: SiteFolder) -> list[str]:
+    database = folder.root / ".feedpub-cache" / "records.sqlite"
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute("SELECT path FROM records ORDER BY path").fetchall()
+    connection.close()
+    return [path for (path,) in rows]
+
+
+def test_the_index_lives_beside_the_config_not_in_the_output(site_folder: SiteFolder) -> None:
+    site_folder.add("a.md", record())
+    assert build(site_folder, site_folder.output).exit_code == EXIT_OK
+    assert cached_paths(site_folder) == ["a.md"]
+    assert not any(p.name.startswith(".feedpub") for p in site_folder.output.rglob("*"))
+
+
+def test_output_is_the_same_with_a_warm_a_missing_or_a_corrupt_index(
+    site_folder: SiteFolder, tmp_path: Path
+) -> None:
+    for number in range(30):
+        site_folder.add(f"r{number:02}.md", record(id=f"r{number:02}", sections="[world]"))
+    site_folder.add("bad.md", record(id="bad", headline="no"))
+    cold = build(site_folder, tmp_path / "cold")
+    assert cold.exit_code == EXIT_REJECTED
+    warm = build(site_folder, tmp_path / "warm")
+    assert (warm.exit_code, warm.stderr) == (EXIT_REJECTED, cold.stderr)  # problems cached too
+    database = site_folder.root / ".feedpub-cache" / "records.sqlite"
+    database.write_bytes(b"this is not a database" * 100)
+    corrupt = build(site_folder, tmp_path / "corrupt")
+    assert corrupt.stderr == cold.stderr
+    database.unlink()
+    missing = build(site_folder, tmp_path / "missing")
+    assert missing.stderr == cold.stderr
+    outputs = [files(tmp_path / name) for name in ("cold", "warm", "corrupt", "missing")]
+    assert all(output == outputs[0] for output in outputs)
+
+
+def test_a_changed_record_is_read_again(site_folder: SiteFolder) -> None:
+    path = site_folder.add("a.md", record(headline="First"))
+    build(site_folder, site_folder.output)
+    stat = path.stat()
+    path.write_text(record(headline="Second"), encoding="utf-8")  # one letter longer
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # even with the old mtime
+    build(site_folder, site_folder.output)
+    assert b"Second" in (site_folder.output / "rss.xml").read_bytes()
+
+
+def test_a_changed_configuration_starts_a_new_index(site_folder: SiteFolder) -> None:
+    site_folder.add("a.md", record(sections="[world]"))
+    build(site_folder, site_folder.output)
+    sections = site_folder.articles / "sections.yaml"
+    sections.write_text(sections.read_text().replace("slug: world", "slug: abroad"))
+    result = build(site_folder, site_folder.output)
+    assert result.exit_code == EXIT_REJECTED  # 'world' is no longer known: judged again
+    assert "sections: unknown section 'world'" in result.stderr
+
+
+def test_removed_records_leave_the_index(site_folder: SiteFolder) -> None:
+    site_folder.add("a.md", record(id="a"))
+    gone = site_folder.add("b.md", record(id="b"))
+    build(site_folder, site_folder.output)
+    gone.unlink()
+    build(site_folder, site_folder.output)
+    assert cached_paths(site_folder) == ["a.md"]
+
+
+def test_a_cache_folder_can_be_chosen(site_folder: SiteFolder, tmp_path: Path) -> None:
+    site_folder.add("a.md", record())
+    assert build(site_folder, site_folder.output, "--cache", str(tmp_path / "c")).exit_code == 0
+    assert (tmp_path / "c" / "records.sqlite").is_file()
