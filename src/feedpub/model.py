@@ -169,6 +169,7 @@ class Article:
     # Loaded records leave ``body`` empty and name the file instead: bodies are read
     # again only for the stories a feed shows, so memory does not grow with the archive.
     body_path: str | None = None
+    stamp: str = ""  # size, mtime and inode of the record file: changes when the body does
 
     def release(self) -> datetime:
         """The moment the story may first appear: no feed shows a date from the future."""

@@ -95,3 +95,60 @@ def test_a_cache_folder_can_be_chosen(site_folder: SiteFolder, tmp_path: Path) -
     site_folder.add("a.md", record())
     assert build(site_folder, site_folder.output, "--cache", str(tmp_path / "c")).exit_code == 0
     assert (tmp_path / "c" / "records.sqlite").is_file()
+
+
+def rendered_feeds(monkeypatch, folder: SiteFolder) -> list[str]:  # type: ignore[no-untyped-def]
+    """The feeds a build renders (the others it knows to be current)."""
+    from feedpub.build import select
+
+    rendered: list[str] = []
+    real = select.FeedRenderer.__call__
+
+    def counting(self, plan):  # type: ignore[no-untyped-def]
+        rendered.append(plan.feed.path)
+        return real(self, plan)
+
+    monkeypatch.setattr(select.FeedRenderer, "__call__", counting)
+    assert build(folder, folder.output).exit_code == EXIT_OK
+    monkeypatch.undo()
+    return rendered
+
+
+def test_feeds_whose_inputs_did_not_change_are_not_rendered_again(
+    site_folder: SiteFolder, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    site_folder.add("a.md", record(id="a"))
+    site_folder.add("b.md", record(id="b", sections="[world]"))
+    assert rendered_feeds(monkeypatch, site_folder) == ["", "politics", "world", "photo"]
+    before = files(site_folder.output)
+    assert rendered_feeds(monkeypatch, site_folder) == []
+    assert files(site_folder.output) == before
+    site_folder.add("b.md", record(id="b", sections="[world]", body="A new body."))
+    assert rendered_feeds(monkeypatch, site_folder) == ["", "world"]
+
+
+def test_a_feed_file_changed_by_hand_is_written_again(site_folder: SiteFolder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    site_folder.add("a.md", record())
+    rendered_feeds(monkeypatch, site_folder)
+    good = (site_folder.output / "world" / "atom.xml").read_bytes()
+    (site_folder.output / "world" / "atom.xml").write_bytes(b"<broken")
+    (site_folder.output / "photo" / "rss.xml").unlink()
+    assert rendered_feeds(monkeypatch, site_folder) == ["world", "photo"]
+    assert (site_folder.output / "world" / "atom.xml").read_bytes() == good
+    assert (site_folder.output / "photo" / "rss.xml").is_file()
+
+
+def test_the_clock_moving_past_an_embargo_renders_the_feeds_it_joins(
+    site_folder: SiteFolder, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    site_folder.add("a.md", record(id="a"))
+    site_folder.add("e.md", record(id="e", sections="[world]",
+                                   extra="embargo: 2026-11-27T12:00:00+03:30"))  # fmt: skip
+    first = CliRunner().invoke(main, [
+        "build", "--config", str(site_folder.config), "--articles", str(site_folder.articles),
+        "--output", str(site_folder.output), "--now", "2026-11-27T11:00:00+03:30",
+    ])  # fmt: skip
+    assert first.exit_code == EXIT_OK
+    assert b":e<" not in (site_folder.output / "world" / "rss.xml").read_bytes()
+    assert rendered_feeds(monkeypatch, site_folder) == ["", "world"]
+    assert b":e<" in (site_folder.output / "world" / "rss.xml").read_bytes()

@@ -7,15 +7,48 @@ that decision down, one module per format.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
+from feedpub.build import atom, jsonfeed, rss
 from feedpub.build.atom import atom_file
 from feedpub.build.jsonfeed import jsonfeed_file
 from feedpub.build.rss import rss_file
-from feedpub.build.select import plan_feeds
+from feedpub.build.select import FeedRenderer, choose_feeds
 from feedpub.model import Article, FeedFile, Site
 
 SERIALISERS = (rss_file, atom_file, jsonfeed_file)
+FILENAMES = (rss.FILENAME, atom.FILENAME, jsonfeed.FILENAME)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    files: tuple[FeedFile, ...]  # the feeds that were built
+    digests: dict[str, str]  # feed path ("" or a section slug) -> digest of its inputs
+    skipped: tuple[str, ...]  # files of feeds whose inputs did not change: not built
+
+
+def build_changed_feeds(
+    site: Site,
+    articles: Iterable[Article],
+    now: datetime,
+    read_body: Callable[[Article], str],
+    unchanged: Callable[[str, str], bool],
+) -> BuildResult:
+    """Like build_feeds, but a feed for which ``unchanged(path, digest)`` is true is
+    neither rendered nor serialised: its files on disk are already these bytes."""
+    render = FeedRenderer(site, now, read_body)
+    files: list[FeedFile] = []
+    digests: dict[str, str] = {}
+    skipped: list[str] = []
+    for plan in choose_feeds(site, articles, now):
+        digest = digests[plan.feed.path] = plan.digest(site)
+        if unchanged(plan.feed.path, digest):
+            skipped += [plan.feed.file_path(name) for name in FILENAMES]
+            continue
+        feed = render(plan)
+        files += [serialise(feed, site.feeds_url) for serialise in SERIALISERS]
+    return BuildResult(tuple(files), digests, tuple(skipped))
 
 
 def build_feeds(
@@ -26,8 +59,4 @@ def build_feeds(
 ) -> tuple[FeedFile, ...]:
     """Every file of the site: per feed (combined, then sections) RSS, Atom, JSON Feed.
     ``read_body`` is the only I/O, injected: the loader's, for loaded records."""
-    return tuple(
-        serialise(feed, site.feeds_url)
-        for feed in plan_feeds(site, articles, now, read_body)
-        for serialise in SERIALISERS
-    )
+    return build_changed_feeds(site, articles, now, read_body, lambda path, digest: False).files

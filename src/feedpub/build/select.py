@@ -7,10 +7,14 @@ RSS, Atom and JSON Feed cannot drift apart. Pure: no clock, no I/O.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import heapq
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from feedpub import __version__
 from feedpub.build.entries import make_entry, make_withdrawal_notice
 from feedpub.model import Article, Entry, Feed, Section, Site
 
@@ -52,26 +56,65 @@ def next_release(articles: Iterable[Article], now: datetime) -> Article | None:
     return min(held, key=lambda a: (a.release().timestamp(), a.id), default=None)
 
 
+@dataclass(frozen=True, slots=True)
+class FeedPlan:
+    """A feed decided but not yet rendered: its metadata, and the stories it shows."""
+
+    feed: Feed  # everything but the entries
+    chosen: tuple[Article, ...]
+    killed: tuple[bool, ...]  # per story: shown as a withdrawal notice
+
+    def digest(self, site: Site) -> str:
+        """Changes whenever anything the feed's bytes depend on changes: feedpub, the
+        site's settings, the feed's own metadata, each story's record (its body file's
+        stamp included) and whether it is shown withdrawn."""
+        material = [__version__, repr(site), repr(self.feed)]
+        material += [
+            f"{article!r}|{notice}"
+            for article, notice in zip(self.chosen, self.killed, strict=True)
+        ]
+        return hashlib.sha256("\n".join(material).encode()).hexdigest()
+
+
+def choose_feeds(site: Site, articles: Iterable[Article], now: datetime) -> tuple[FeedPlan, ...]:
+    """The combined feed first, then one feed per section in the site's order; cheap:
+    nothing is rendered yet."""
+    shown = visible(site, articles, now)
+    fallback = max((latest_change(a, now) for a in shown), default=EPOCH, key=_instant)
+
+    def plan(feed: Feed, pool: Iterable[Article]) -> FeedPlan:
+        chosen = heapq.nsmallest(site.items_per_feed, pool, key=newest_first)
+        feed = dataclasses.replace(feed, updated=_feed_updated(chosen, fallback, now))
+        return FeedPlan(feed, tuple(chosen), tuple(killed(a, now) for a in chosen))
+
+    plans = [plan(_combined_feed(site), shown)]
+    for section in site.sections:
+        plans.append(
+            plan(_section_feed(site, section), (a for a in shown if section.slug in a.sections))
+        )
+    return tuple(plans)
+
+
 def plan_feeds(
     site: Site,
     articles: Iterable[Article],
     now: datetime,
     read_body: Callable[[Article], str] = lambda article: article.body,
 ) -> tuple[Feed, ...]:
-    """The combined feed first, then one feed per section in the site's order.
-    ``read_body`` fetches a story's Markdown for the few stories that are rendered."""
-    shown = visible(site, articles, now)
-    fallback = max((latest_change(a, now) for a in shown), default=EPOCH, key=_instant)
-    entries_for = _RenderedEntries(site, now, read_body)
+    """Every feed, rendered. ``read_body`` fetches a story's Markdown for the few stories
+    that are rendered."""
+    render = FeedRenderer(site, now, read_body)
+    return tuple(render(plan) for plan in choose_feeds(site, articles, now))
 
-    def top(pool: Iterable[Article]) -> list[Article]:
-        return heapq.nsmallest(site.items_per_feed, pool, key=newest_first)
 
-    feeds = [_combined_feed(site, top(shown), entries_for, fallback)]
-    for section in site.sections:
-        chosen = top(a for a in shown if section.slug in a.sections)
-        feeds.append(_section_feed(site, section, chosen, entries_for, fallback))
-    return tuple(feeds)
+class FeedRenderer:
+    """Renders plans into Feeds; a story in several feeds is rendered once."""
+
+    def __init__(self, site: Site, now: datetime, read_body: Callable[[Article], str]) -> None:
+        self._entries = _RenderedEntries(site, now, read_body)
+
+    def __call__(self, plan: FeedPlan) -> Feed:
+        return dataclasses.replace(plan.feed, entries=self._entries(list(plan.chosen)))
 
 
 class _RenderedEntries:
@@ -98,14 +141,12 @@ def _instant(value: datetime) -> float:
     return value.timestamp()
 
 
-def _feed_updated(chosen: list[Article], fallback: datetime, now: datetime) -> datetime:
+def _feed_updated(chosen: Iterable[Article], fallback: datetime, now: datetime) -> datetime:
     # The newest change among the feed's own items: it moves only when they do.
     return max((latest_change(a, now) for a in chosen), default=fallback, key=_instant)
 
 
-def _combined_feed(
-    site: Site, chosen: list[Article], entries_for: _RenderedEntries, fallback: datetime
-) -> Feed:
+def _combined_feed(site: Site) -> Feed:
     return Feed(
         path="",
         id=f"{site.id_prefix}feeds/",
@@ -113,21 +154,15 @@ def _combined_feed(
         description=site.description,
         home_url=site.url,
         language=site.language,
-        updated=_feed_updated(chosen, fallback, entries_for.now),
+        updated=EPOCH,  # set from the chosen stories
         rights=site.copyright,
         publisher=site.find_agency(site.agency),
-        entries=entries_for(chosen),
+        entries=(),
         hubs=site.hubs,
     )
 
 
-def _section_feed(
-    site: Site,
-    section: Section,
-    chosen: list[Article],
-    entries_for: _RenderedEntries,
-    fallback: datetime,
-) -> Feed:
+def _section_feed(site: Site, section: Section) -> Feed:
     return Feed(
         path=section.slug,
         id=f"{site.id_prefix}feeds/{section.slug}",
@@ -135,9 +170,9 @@ def _section_feed(
         description=section.description,
         home_url=f"{site.url}{section.slug}/",
         language=section.language or site.language,
-        updated=_feed_updated(chosen, fallback, entries_for.now),
+        updated=EPOCH,  # set from the chosen stories
         rights=site.copyright,
         publisher=site.find_agency(site.agency),
-        entries=entries_for(chosen),
+        entries=(),
         hubs=site.hubs,
     )

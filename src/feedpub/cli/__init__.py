@@ -269,20 +269,41 @@ def run_build(
 ) -> BuildOutcome:
     """Load the records, build and write; raises FeedpubError, never exits (serve --watch
     uses it too)."""
-    from feedpub.build import build_feeds
+    from feedpub.build import FILENAMES, build_changed_feeds
     from feedpub.build.select import next_release, visible
     from feedpub.load import load_articles, read_body
     from feedpub.load.index import RecordIndex
     from feedpub.publish.local import write_files
 
     index = RecordIndex.for_site(cache, site, str(articles)) if cache else None
-    loaded = load_articles(articles, site, str(articles), progress, index)
-    files = build_feeds(site, loaded.articles, moment, read_body)
-    report = None if strict and loaded.problems else write_files(files, output)
+    try:
+        loaded = load_articles(articles, site, str(articles), progress, index)
+        output_key = str(output.resolve())
+        known = index.feed_digests(output_key) if index else {}
+
+        def files_stamp(path: str) -> str:
+            names = [f"{path}/{name}" if path else name for name in FILENAMES]
+            return "|".join(_stamp(output / name) for name in names)
+
+        def unchanged(path: str, digest: str) -> bool:
+            # Skipped only while the files written last time are still exactly those.
+            return known.get(path) == (digest, files_stamp(path))
+
+        built = build_changed_feeds(site, loaded.articles, moment, read_body, unchanged)
+        report = None
+        if not (strict and loaded.problems):
+            report = write_files(built.files, output, kept=built.skipped)
+            if index is not None:
+                index.save_feed_digests(output_key, {
+                    path: (digest, files_stamp(path)) for path, digest in built.digests.items()
+                })  # fmt: skip
+    finally:
+        if index is not None:
+            index.close()
     return BuildOutcome(
         loaded=loaded,
         output=output,
-        feeds=len(files),
+        feeds=len(built.files) + len(built.skipped),  # skipped ones are built already
         report=report,
         next_release=next_release(loaded.articles, moment),
         held=len(loaded.articles) - len(visible(site, loaded.articles, moment)),
@@ -296,6 +317,14 @@ def run_publish(
 
     targets = choose_targets(site, names)
     return publish_output(site, output, targets, max_deletes=max_deletes, dry_run=dry_run)
+
+
+def _stamp(path: Path) -> str:
+    try:
+        info = path.stat()
+    except OSError:
+        return "-"
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"
 
 
 def _cache_dir(option: Path | None, config: Path) -> Path:

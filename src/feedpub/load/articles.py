@@ -341,6 +341,7 @@ def _read_article(fields: Fields, path: Path, context: _Context) -> Article | No
         withdrawn=withdrawn,
         withdrawal_note=fields.text("withdrawal_note"),
         body_path=str(path),
+        stamp=":".join(str(part) for part in _stat(path) or ()),
         source=Source(path=fields.path, line=fields.line),
     )
 

@@ -18,6 +18,7 @@ import dataclasses
 import hashlib
 import json
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from feedpub.model import Article, Dateline, Image, Site, Source
 
 CACHE_DIR = ".feedpub-cache"
 DATABASE = "records.sqlite"
-SCHEMA = 1
+SCHEMA = 2
 Stat = tuple[int, int, int]  # size, mtime in ns, inode
 
 
@@ -57,15 +58,20 @@ class RecordIndex:
             self.database.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(self.database)
             connection.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            row = connection.execute("SELECT value FROM meta WHERE key = 'key'").fetchone()
+            if row is None or row[0] != self.key:
+                with connection:  # another version or site: start from empty tables
+                    connection.execute("DROP TABLE IF EXISTS records")
+                    connection.execute("DROP TABLE IF EXISTS feeds")
+                    connection.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (self.key,))
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS records (path TEXT PRIMARY KEY, size INTEGER, "
                 "mtime INTEGER, inode INTEGER, result TEXT)"
             )
-            row = connection.execute("SELECT value FROM meta WHERE key = 'key'").fetchone()
-            if row is None or row[0] != self.key:
-                with connection:
-                    connection.execute("DELETE FROM records")
-                    connection.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (self.key,))
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS feeds (output TEXT, path TEXT, digest TEXT, "
+                "files TEXT, PRIMARY KEY (output, path))"
+            )
             self._rows = {
                 path: ((size, mtime, inode), result)
                 for path, size, mtime, inode, result in connection.execute(
@@ -96,19 +102,43 @@ class RecordIndex:
 
     def save(self, paths: set[str]) -> None:
         """Store the changes and forget records whose files are gone."""
-        if self._connection is None:
-            return
         gone = [(path,) for path in self._rows if path not in paths]
         rows = [(path, *stat, result) for path, (stat, result) in self._changed.items()]
+        self._write("DELETE FROM records WHERE path = ?", gone)
+        self._write("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)", rows)
+        self._changed = {}
+
+    def feed_digests(self, output: str) -> dict[str, tuple[str, str]]:
+        """What each feed written to ``output`` was built from, by feed path, with the
+        stat of its files as written (so a file changed or replaced since is noticed)."""
+        if self._connection is None:
+            return {}
+        try:
+            rows = self._connection.execute(
+                "SELECT path, digest, files FROM feeds WHERE output = ?", (output,)
+            ).fetchall()
+        except sqlite3.Error:
+            return {}
+        return {path: (digest, files) for path, digest, files in rows}
+
+    def save_feed_digests(self, output: str, digests: dict[str, tuple[str, str]]) -> None:
+        """Record what the feeds now in ``output`` were built from (after writing them)."""
+        self._write("DELETE FROM feeds WHERE output = ?", [(output,)])
+        rows = [(output, path, digest, files) for path, (digest, files) in digests.items()]
+        self._write("INSERT INTO feeds VALUES (?, ?, ?, ?)", rows)
+
+    def _write(self, statement: str, rows: Sequence[tuple[object, ...]]) -> None:
+        if self._connection is None or not rows:
+            return
         try:
             with self._connection:
-                self._connection.executemany("DELETE FROM records WHERE path = ?", gone)
-                self._connection.executemany(
-                    "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)", rows
-                )
+                self._connection.executemany(statement, rows)
         except sqlite3.Error:
+            self.close()
             self._discard()
-        finally:
+
+    def close(self) -> None:
+        if self._connection is not None:
             self._connection.close()
             self._connection = None
 

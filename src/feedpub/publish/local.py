@@ -30,11 +30,14 @@ class WriteReport:
     removed: tuple[str, ...] = ()
 
 
-def write_files(files: Iterable[FeedFile], output_dir: Path) -> WriteReport:
+def write_files(
+    files: Iterable[FeedFile], output_dir: Path, kept: Iterable[str] = ()
+) -> WriteReport:
     """Write every file under ``output_dir`` whose bytes differ from what is there,
-    then remove the feeds of sections that no longer exist."""
+    then remove the feeds of sections that no longer exist. ``kept`` are files the
+    build knows are current without producing them again: they count as unchanged."""
     written: list[str] = []
-    unchanged: list[str] = []
+    unchanged: list[str] = list(kept)
     remove_leftover_temporaries(output_dir)
     for file in files:
         target = output_dir / file.path
