@@ -68,7 +68,7 @@ GENERATED: dict[str, Callable[[Path, Path], object]] = {
     "symlink-loop": lambda path, _: path.symlink_to(path.name),
     "symlink-dangling": lambda path, _: path.symlink_to("nowhere.md"),
     "fifo": lambda path, _: os.mkfifo(path),  # reading it would block the build forever
-    "folder-named-like-a-record": lambda path, _: path.mkdir(),
+    "link-to-a-folder": lambda path, outside: path.symlink_to(outside),
     "utf16": lambda path, _: path.write_bytes(_valid("utf16").encode("utf-16")),
 }
 

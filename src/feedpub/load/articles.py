@@ -8,6 +8,7 @@ choice of which duplicate id wins, never depends on the file system.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import stat
 from collections.abc import Callable, Iterable
@@ -64,13 +65,27 @@ class LoadedArticles:
 def find_records(articles_dir: Path) -> list[Path]:
     """Every ``*.md`` under ``articles_dir``, in a stable order; README.md files and
     anything hidden (editor backups, .git) are not records."""
-    found = []
-    for path in articles_dir.rglob("*.md"):
-        relative = path.relative_to(articles_dir).as_posix()
-        if path.name.lower() == "readme.md" or any(p.startswith(".") for p in relative.split("/")):
+    return [articles_dir / relative for relative in _walk(str(articles_dir), "")]
+
+
+def _walk(folder: str, prefix: str) -> list[str]:
+    """Relative paths of the records under ``folder``, sorted; os.scandir, because a
+    warm run over 100,000 records must not spend its time in pathlib."""
+    found: list[str] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return found
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
             continue
-        found.append((relative, path))
-    return [path for _, path in sorted(found)]
+        if entry.is_dir(follow_symlinks=False):
+            found += _walk(entry.path, f"{prefix}{name}/")
+        elif name.endswith(".md") and name.lower() != "readme.md":
+            found.append(prefix + name)
+    found.sort()
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,14 +109,15 @@ def load_articles(
     ``progress(done, total)`` is called after each record, for a progress bar. With an
     ``index``, a file whose size, mtime and inode are unchanged is not read again."""
     root = articles_dir.resolve()
-    records = find_records(articles_dir)
+    records = _walk(str(articles_dir), "")
+    prefix = display_dir.rstrip("/") + "/"
     results = []
     seen = set()
-    for done, path in enumerate(records, start=1):
+    for done, relative in enumerate(records, start=1):
         if progress is not None:
             progress(done, len(records))
-        relative = path.relative_to(articles_dir).as_posix()
-        display = f"{display_dir.rstrip('/')}/{relative}"
+        path = articles_dir / relative
+        display = prefix + relative
         stat = _stat(path) if index is not None else None
         result = index.get(relative, stat) if index is not None and stat else None
         if result is None:
