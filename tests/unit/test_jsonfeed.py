@@ -82,3 +82,10 @@ def test_text_is_written_as_is_not_escaped() -> None:
     file, _ = document(make_article(headline="خبر فوری 📰"))
     assert "خبر فوری 📰".encode() in file.content
     assert file.content.endswith(b"}\n")
+
+
+def test_the_file_names_match_the_serialisers() -> None:
+    from feedpub.build import FILENAMES, atom, jsonfeed, rss, serialisers
+
+    assert FILENAMES == (rss.FILENAME, atom.FILENAME, jsonfeed.FILENAME)
+    assert [s.__module__ for s in serialisers()] == [m.__name__ for m in (rss, atom, jsonfeed)]

@@ -10,15 +10,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from feedpub.build import atom, jsonfeed, rss
-from feedpub.build.atom import atom_file
-from feedpub.build.jsonfeed import jsonfeed_file
-from feedpub.build.rss import rss_file
 from feedpub.build.select import FeedRenderer, choose_feeds
-from feedpub.model import Article, FeedFile, Site
+from feedpub.model import Article, Feed, FeedFile, Site
 
-SERIALISERS = (rss_file, atom_file, jsonfeed_file)
-FILENAMES = (rss.FILENAME, atom.FILENAME, jsonfeed.FILENAME)
+# The files of every feed, in the order serialisers() writes them (a test keeps the two
+# in step); spelled out so that a run with nothing to render imports no serialiser.
+FILENAMES = ("rss.xml", "atom.xml", "feed.json")
+
+
+def serialisers() -> tuple[Callable[[Feed, str], FeedFile], ...]:
+    """The three formats; imported on first use (lxml and feedgen are slow to import)."""
+    from feedpub.build.atom import atom_file
+    from feedpub.build.jsonfeed import jsonfeed_file
+    from feedpub.build.rss import rss_file
+
+    return (rss_file, atom_file, jsonfeed_file)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +53,7 @@ def build_changed_feeds(
             skipped += [plan.feed.file_path(name) for name in FILENAMES]
             continue
         feed = render(plan)
-        files += [serialise(feed, site.feeds_url) for serialise in SERIALISERS]
+        files += [serialise(feed, site.feeds_url) for serialise in serialisers()]
     return BuildResult(tuple(files), digests, tuple(skipped))
 
 

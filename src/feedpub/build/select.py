@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from feedpub import __version__
-from feedpub.build.entries import make_entry, make_withdrawal_notice
 from feedpub.model import Article, Entry, Feed, Section, Site
 
 # The date an empty site's feeds carry: fixed, so an empty build is still reproducible.
@@ -127,6 +126,9 @@ class _RenderedEntries:
         self._done: dict[str, Entry] = {}
 
     def __call__(self, chosen: list[Article]) -> tuple[Entry, ...]:
+        # Imported here: Markdown and the sanitiser are only needed when a feed changed.
+        from feedpub.build.entries import make_entry, make_withdrawal_notice
+
         for article in chosen:
             if article.id not in self._done:
                 if killed(article, self.now):
