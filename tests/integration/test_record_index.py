@@ -152,3 +152,21 @@ def test_the_clock_moving_past_an_embargo_renders_the_feeds_it_joins(
     assert b":e<" not in (site_folder.output / "world" / "rss.xml").read_bytes()
     assert rendered_feeds(monkeypatch, site_folder) == ["", "world"]
     assert b":e<" in (site_folder.output / "world" / "rss.xml").read_bytes()
+
+
+def test_a_cold_parse_over_several_processes_gives_the_same_result(
+    site_folder: SiteFolder, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import feedpub.load.articles
+
+    for number in range(40):
+        site_folder.add(f"r{number:02}.md", record(id=f"r{number:02}", sections="[world]"))
+    site_folder.add("dup.md", record(id="r07"))
+    site_folder.add("bad.md", record(id="bad", published="soon"))
+    one = build(site_folder, tmp_path / "one", "--cache", str(tmp_path / "c1"))
+    monkeypatch.setattr(feedpub.load.articles, "PARALLEL_FROM", 5)
+    monkeypatch.setattr(feedpub.load.articles.os, "cpu_count", lambda: 2)
+    several = build(site_folder, tmp_path / "several", "--cache", str(tmp_path / "c2"))
+    assert (several.exit_code, several.stderr) == (one.exit_code, one.stderr)
+    assert one.stderr.count("\n") == 2
+    assert files(tmp_path / "several") == files(tmp_path / "one")

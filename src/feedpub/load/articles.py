@@ -8,10 +8,12 @@ choice of which duplicate id wins, never depends on the file system.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -111,24 +113,46 @@ def load_articles(
     root = articles_dir.resolve()
     records = _walk(str(articles_dir), "")
     prefix = display_dir.rstrip("/") + "/"
-    results = []
-    seen = set()
-    for done, relative in enumerate(records, start=1):
+    results: dict[str, RecordResult] = {}
+    stats: dict[str, tuple[int, int, int] | None] = {}
+    for relative in records:
+        stat = stats[relative] = _stat(articles_dir / relative) if index is not None else None
+        cached = index.get(relative, stat) if index is not None and stat else None
+        if cached is not None:
+            results[relative] = cached
+    missing = [relative for relative in records if relative not in results]
+    jobs = [(articles_dir / relative, prefix + relative) for relative in missing]
+    done = len(results)
+    for relative, result in zip(missing, _read_all(jobs, root, site), strict=True):
+        results[relative] = result
+        stat = stats.get(relative)
+        if index is not None and stat is not None:
+            index.put(relative, stat, result)
+        done += 1
         if progress is not None:
             progress(done, len(records))
-        path = articles_dir / relative
-        display = prefix + relative
-        stat = _stat(path) if index is not None else None
-        result = index.get(relative, stat) if index is not None and stat else None
-        if result is None:
-            result = read_record(path, display, root, site)
-            if index is not None and stat is not None:
-                index.put(relative, stat, result)
-        seen.add(relative)
-        results.append((display, result))
     if index is not None:
-        index.save(seen)
-    return combine_results(results)
+        index.save(set(records))
+    return combine_results((prefix + relative, results[relative]) for relative in records)
+
+
+PARALLEL_FROM = 2000  # records to parse before a second process pays for its start-up
+
+
+def _read_all(jobs: list[tuple[Path, str]], root: Path, site: Site) -> Iterator[RecordResult]:
+    """read_record for every job, in order; over several processes when there are many
+    (parsing YAML is CPU-bound, and a cold build of a big archive parses every record)."""
+    workers = min(os.cpu_count() or 1, 4)
+    if len(jobs) < PARALLEL_FROM or workers < 2:
+        yield from (read_record(path, display, root, site) for path, display in jobs)
+        return
+    read = functools.partial(_read_job, root=root, site=site)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(read, jobs, chunksize=256)
+
+
+def _read_job(job: tuple[Path, str], *, root: Path, site: Site) -> RecordResult:
+    return read_record(job[0], job[1], root, site)
 
 
 class RecordCache(Protocol):
