@@ -120,6 +120,8 @@ def load_articles(
         cached = index.get(relative, stat) if index is not None and stat else None
         if cached is not None:
             results[relative] = cached
+            if progress is not None:
+                progress(len(results), len(records))
     missing = [relative for relative in records if relative not in results]
     jobs = [(articles_dir / relative, prefix + relative) for relative in missing]
     done = len(results)
