@@ -8,8 +8,10 @@ RSS, Atom and JSON Feed cannot drift apart. Pure: no clock, no I/O.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import heapq
+import importlib.metadata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -67,12 +69,25 @@ class FeedPlan:
         """Changes whenever anything the feed's bytes depend on changes: feedpub, the
         site's settings, the feed's own metadata, each story's record (its body file's
         stamp included) and whether it is shown withdrawn."""
-        material = [__version__, repr(site), repr(self.feed)]
+        material = [_renderer_versions(), repr(site), repr(self.feed)]
         material += [
             f"{article!r}|{notice}"
             for article, notice in zip(self.chosen, self.killed, strict=True)
         ]
         return hashlib.sha256("\n".join(material).encode()).hexdigest()
+
+
+@functools.cache
+def _renderer_versions() -> str:
+    """feedpub's version and those of the libraries that shape the bytes: an upgrade of
+    any of them renders every feed again, so a warm build always equals a cold one."""
+    versions = [f"feedpub {__version__}"]
+    for name in ("feedgen", "lxml", "markdown-it-py", "nh3"):
+        try:
+            versions.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name} ?")
+    return ", ".join(versions)
 
 
 def choose_feeds(site: Site, articles: Iterable[Article], now: datetime) -> tuple[FeedPlan, ...]:
