@@ -225,6 +225,11 @@ class Feed:
     publisher: Agency
     entries: tuple[Entry, ...]
     hubs: tuple[str, ...] = ()
+    # RFC 5005 archives: an archive document names its month; links are feed folders.
+    archive: str | None = None  # e.g. "2026-10" for an archive document
+    current: str | None = None  # on an archive document: the subscription feed's folder
+    prev_archive: str | None = None  # the next older archive document
+    next_archive: str | None = None  # the next newer archive document
 
     def self_url(self, feeds_url: str, filename: str) -> str:
         return feeds_url + self.file_path(filename)

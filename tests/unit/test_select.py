@@ -94,10 +94,42 @@ def test_each_body_is_read_and_rendered_once_however_many_feeds() -> None:
     assert read == ["a"]
 
 
-def test_only_bodies_of_stories_that_appear_in_a_feed_are_read() -> None:
+def test_bodies_are_read_once_for_feeds_and_once_per_archive_document() -> None:
     read: list[str] = []
     articles = [
         make_article(f"s{day:02}", f"2026-11-{day:02}T10:00:00+03:30") for day in range(1, 6)
     ]
     plan_feeds(make_site(items_per_feed=2), articles, NOW, counting_reader(read))
-    assert sorted(read) == ["s04", "s05"]
+    # The two newest are in the combined and the politics feed: read once, shared. The
+    # older ones are in one archive document of each: read for each, never kept.
+    assert {name: read.count(name) for name in sorted(set(read))} == {
+        "s01": 2,
+        "s02": 2,
+        "s03": 2,
+        "s04": 1,
+        "s05": 1,
+    }
+
+
+def test_older_stories_go_to_monthly_archives_linked_newest_to_oldest() -> None:
+    articles = [
+        make_article("nov2", "2026-11-02T10:00:00+03:30"),
+        make_article("nov1", "2026-11-01T10:00:00+03:30"),
+        make_article("oct", "2026-10-15T10:00:00+03:30"),
+        make_article("sep", "2026-09-15T10:00:00+03:30"),
+    ]
+    feeds = [f for f in plan_feeds(make_site(items_per_feed=1), articles, NOW) if not f.path]
+    combined = feeds[0]
+    assert (ids(combined), combined.prev_archive) == (["nov2"], "archive/2026-11")
+    archives = {f.path: f for f in plan_feeds(make_site(items_per_feed=1), articles, NOW)
+                if f.archive and f.current == ""}  # fmt: skip
+    assert {path: ids(f) for path, f in archives.items()} == {
+        "archive/2026-11": ["nov1"],
+        "archive/2026-10": ["oct"],
+        "archive/2026-09": ["sep"],
+    }
+    assert archives["archive/2026-11"].prev_archive == "archive/2026-10"
+    assert archives["archive/2026-11"].next_archive is None
+    assert archives["archive/2026-10"].next_archive == "archive/2026-11"
+    assert archives["archive/2026-09"].prev_archive is None
+    assert archives["archive/2026-09"].title == "Test Agency — archive 2026-09"

@@ -47,9 +47,11 @@ def serialise(
     namespaces: Mapping[str, str],
     feed_hook: ChannelHook,
     entry_hook: EntryHook,
+    links: Mapping[str, str] | None = None,
 ) -> bytes:
-    """Feed -> document bytes; the hooks add what feedgen cannot express."""
-    generator = _feed_generator(feed, fmt, self_url)
+    """Feed -> document bytes; the hooks add what feedgen cannot express. ``links`` are
+    more feed-level links (relation -> URL) for Atom; RSS adds its own in a hook."""
+    generator = _feed_generator(feed, fmt, self_url, links or {})
     generator.register_extension(
         _EXTENSION,
         _feed_extension(dict(namespaces), feed_hook),
@@ -64,7 +66,9 @@ def serialise(
     return document
 
 
-def _feed_generator(feed: Feed, fmt: Format, self_url: str) -> FeedGenerator:
+def _feed_generator(
+    feed: Feed, fmt: Format, self_url: str, links: Mapping[str, str]
+) -> FeedGenerator:
     generator = FeedGenerator()
     generator.id(feed.id)
     generator.title(feed.title)
@@ -74,6 +78,8 @@ def _feed_generator(feed: Feed, fmt: Format, self_url: str) -> FeedGenerator:
     generator.link(href=self_url, rel="self", type=self_type)
     for hub in feed.hubs:  # WebSub §4: Atom keeps these; RSS gets them from rss.py's hook
         generator.link(href=hub, rel="hub")
+    for rel, href in links.items():
+        generator.link(href=href, rel=rel)
     generator.link(href=feed.home_url, rel="alternate", type="text/html")
     generator.language(feed.language)  # RSS <language>, Atom xml:lang
     generator.updated(feed.updated)  # Atom <updated> and RSS <lastBuildDate>

@@ -14,12 +14,20 @@ NAMESPACES = {"feedpub": FEEDPUB}
 
 
 def atom_file(feed: Feed, feeds_url: str) -> FeedFile:
+    def url_of(path: str) -> str:
+        return feeds_url + (f"{path}/{FILENAME}" if path else FILENAME)
+
+    def feed_hook(element: Element) -> None:
+        vocabulary.add_agency(element, feed.publisher)
+        vocabulary.mark_archive(element, feed)
+
     content = _feedgen.serialise(
         feed,
         fmt="atom",
         self_url=feed.self_url(feeds_url, FILENAME),
-        namespaces=NAMESPACES,
-        feed_hook=lambda element: vocabulary.add_agency(element, feed.publisher),
+        namespaces=vocabulary.namespaces_for(feed, NAMESPACES),
+        links=vocabulary.archive_links(feed, url_of),
+        feed_hook=feed_hook,
         entry_hook=_extend_entry,
     )
     return FeedFile(path=feed.file_path(FILENAME), content=content, media_type=MEDIA_TYPE)

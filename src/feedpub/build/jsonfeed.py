@@ -27,6 +27,8 @@ def jsonfeed_file(feed: Feed, feeds_url: str) -> FeedFile:
         "title": feed.title,
         "home_page_url": feed.home_url,
         "feed_url": feed.self_url(feeds_url, FILENAME),
+        # JSON Feed's paging: the next (older) items are in the newest archive document.
+        "next_url": _url(feeds_url, feed.prev_archive) if feed.prev_archive else None,
         "description": feed.description,
         "language": feed.language,
         "authors": [_person(Person(name=feed.publisher.name, url=feed.publisher.url))],
@@ -44,10 +46,22 @@ def jsonfeed_file(feed: Feed, feeds_url: str) -> FeedFile:
     }
     if not feed.hubs:
         del document["hubs"]
+    if document["next_url"] is None:
+        del document["next_url"]
+    if feed.archive is not None:
+        document["_feedpub"]["archive"] = _compact({
+            "month": feed.archive,
+            "current": _url(feeds_url, feed.current or ""),
+            "newer": _url(feeds_url, feed.next_archive) if feed.next_archive else None,
+        })  # fmt: skip
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     return FeedFile(
         path=feed.file_path(FILENAME), content=text.encode("utf-8"), media_type=MEDIA_TYPE
     )
+
+
+def _url(feeds_url: str, path: str) -> str:
+    return feeds_url + (f"{path}/{FILENAME}" if path else FILENAME)
 
 
 def _item(entry: Entry) -> JSON:

@@ -22,14 +22,20 @@ def rss_file(feed: Feed, feeds_url: str) -> FeedFile:
     def channel_hook(channel: Element) -> None:
         for hub in feed.hubs:  # WebSub §4: feedgen writes no RSS link but self
             sub_element(channel, f"{{{ATOM}}}link", rel="hub", href=hub)
+        for rel, href in vocabulary.archive_links(feed, url_of).items():
+            sub_element(channel, f"{{{ATOM}}}link", rel=rel, href=href)
+        vocabulary.mark_archive(channel, feed)
         sub_element(channel, f"{{{DC}}}publisher", feed.publisher.name)
         vocabulary.add_agency(channel, feed.publisher)
+
+    def url_of(path: str) -> str:
+        return feeds_url + (f"{path}/{FILENAME}" if path else FILENAME)
 
     content = _feedgen.serialise(
         feed,
         fmt="rss",
         self_url=feed.self_url(feeds_url, FILENAME),
-        namespaces=NAMESPACES,
+        namespaces=vocabulary.namespaces_for(feed, NAMESPACES),
         feed_hook=channel_hook,
         entry_hook=_extend_item,
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import heapq
 import importlib.metadata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -90,23 +89,64 @@ def _renderer_versions() -> str:
     return ", ".join(versions)
 
 
+ARCHIVE_FOLDER = "archive"  # <feed>/archive/YYYY-MM/: reserved as a section slug
+
+
 def choose_feeds(site: Site, articles: Iterable[Article], now: datetime) -> tuple[FeedPlan, ...]:
-    """The combined feed first, then one feed per section in the site's order; cheap:
-    nothing is rendered yet."""
+    """The combined feed, then one feed per section in the site's order, then their
+    RFC 5005 archive documents; cheap: nothing is rendered yet.
+
+    A feed shows its newest ``items_per_feed`` stories; every older story is in exactly
+    one archive document, one per month of publication (local to the story's own
+    offset), linked newest to oldest. So walking back from a feed reaches each story
+    once, and a month's document changes only while stories still slide out of the
+    feed into it, or when one of its stories changes."""
     shown = visible(site, articles, now)
     fallback = max((latest_change(a, now) for a in shown), default=EPOCH, key=_instant)
+    current: list[FeedPlan] = []
+    archives: list[FeedPlan] = []
 
-    def plan(feed: Feed, pool: Iterable[Article]) -> FeedPlan:
-        chosen = heapq.nsmallest(site.items_per_feed, pool, key=newest_first)
-        feed = dataclasses.replace(feed, updated=_feed_updated(chosen, fallback, now))
-        return FeedPlan(feed, tuple(chosen), tuple(killed(a, now) for a in chosen))
+    def plan(feed: Feed, stories: list[Article]) -> FeedPlan:
+        feed = dataclasses.replace(feed, updated=_feed_updated(stories, fallback, now))
+        return FeedPlan(feed, tuple(stories), tuple(killed(a, now) for a in stories))
 
-    plans = [plan(_combined_feed(site), shown)]
+    def add(feed: Feed, pool: Iterable[Article]) -> None:
+        ordered = sorted(pool, key=newest_first)
+        months = _by_month(ordered[site.items_per_feed :])
+        folders = [_archive_folder(feed.path, month) for month, _ in months]
+        newest = folders[0] if folders else None
+        current.append(plan(dataclasses.replace(feed, prev_archive=newest),
+                            ordered[: site.items_per_feed]))  # fmt: skip
+        for index, (month, stories) in enumerate(months):
+            document = dataclasses.replace(
+                feed,
+                path=folders[index],
+                title=f"{feed.title} — archive {month}",
+                archive=month,
+                hubs=(),  # nobody subscribes to an archive document
+                current=feed.path,
+                prev_archive=folders[index + 1] if index + 1 < len(folders) else None,
+                next_archive=folders[index - 1] if index else None,
+            )
+            archives.append(plan(document, stories))
+
+    add(_combined_feed(site), shown)
     for section in site.sections:
-        plans.append(
-            plan(_section_feed(site, section), (a for a in shown if section.slug in a.sections))
-        )
-    return tuple(plans)
+        add(_section_feed(site, section), (a for a in shown if section.slug in a.sections))
+    return (*current, *archives)
+
+
+def _by_month(ordered: list[Article]) -> list[tuple[str, list[Article]]]:
+    """Stories grouped by the month they were published in, newest month first."""
+    months: dict[str, list[Article]] = {}
+    for article in ordered:
+        month = f"{article.published.year:04}-{article.published.month:02}"
+        months.setdefault(month, []).append(article)
+    return sorted(months.items(), reverse=True)
+
+
+def _archive_folder(feed_path: str, month: str) -> str:
+    return f"{feed_path}/{ARCHIVE_FOLDER}/{month}" if feed_path else f"{ARCHIVE_FOLDER}/{month}"
 
 
 def plan_feeds(
@@ -128,7 +168,8 @@ class FeedRenderer:
         self._entries = _RenderedEntries(site, now, read_body)
 
     def __call__(self, plan: FeedPlan) -> Feed:
-        return dataclasses.replace(plan.feed, entries=self._entries(list(plan.chosen)))
+        entries = self._entries(list(plan.chosen), keep=plan.feed.archive is None)
+        return dataclasses.replace(plan.feed, entries=entries)
 
 
 class _RenderedEntries:
@@ -140,18 +181,24 @@ class _RenderedEntries:
         self.now = now
         self._done: dict[str, Entry] = {}
 
-    def __call__(self, chosen: list[Article]) -> tuple[Entry, ...]:
+    def __call__(self, chosen: list[Article], *, keep: bool = True) -> tuple[Entry, ...]:
+        """``keep``: remember the entries for later feeds. Archive documents are not kept:
+        together they hold every story, and memory must not grow with the archive."""
         # Imported here: Markdown and the sanitiser are only needed when a feed changed.
         from feedpub.build.entries import make_entry, make_withdrawal_notice
 
+        def render(article: Article) -> Entry:
+            if killed(article, self.now):
+                return make_withdrawal_notice(article, self._site)
+            return make_entry(article, self._site, self._read_body(article))
+
+        entries = []
         for article in chosen:
-            if article.id not in self._done:
-                if killed(article, self.now):
-                    self._done[article.id] = make_withdrawal_notice(article, self._site)
-                else:
-                    body = self._read_body(article)
-                    self._done[article.id] = make_entry(article, self._site, body)
-        return tuple(self._done[article.id] for article in chosen)
+            entry = self._done.get(article.id) or render(article)
+            if keep:
+                self._done[article.id] = entry
+            entries.append(entry)
+        return tuple(entries)
 
 
 def _instant(value: datetime) -> float:

@@ -10,13 +10,16 @@ carried in one small namespace of ours (documented in README.md, "Extensions"):
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from feedpub.build._feedgen import Element, sub_element
-from feedpub.model import Agency, Entry
+from feedpub.model import Agency, Entry, Feed
 
 ATOM = "http://www.w3.org/2005/Atom"
 DC = "http://purl.org/dc/elements/1.1/"
 MEDIA = "http://search.yahoo.com/mrss/"
 FEEDPUB = "https://feedpub.org/ns/1.0"
+HISTORY = "http://purl.org/syndication/history/1.0"  # RFC 5005
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -39,3 +42,25 @@ def add_dateline(parent: Element, entry: Entry) -> None:
         country=entry.dateline.country or "",
         agency=entry.agency.abbreviation,
     )
+
+
+def archive_links(feed: Feed, url_of: Callable[[str], str]) -> dict[str, str]:
+    """RFC 5005 §4 links of a feed or archive document, relation -> URL of the same
+    format (``url_of`` turns a feed folder into this format's file URL)."""
+    links = {
+        "current": feed.current,
+        "prev-archive": feed.prev_archive,
+        "next-archive": feed.next_archive,
+    }
+    return {rel: url_of(path) for rel, path in links.items() if path is not None}
+
+
+def namespaces_for(feed: Feed, base: dict[str, str]) -> dict[str, str]:
+    """``base`` plus RFC 5005's namespace, which only archive documents use."""
+    return {**base, "fh": HISTORY} if feed.archive else base
+
+
+def mark_archive(parent: Element, feed: Feed) -> None:
+    """RFC 5005 §4: an archive document carries fh:archive."""
+    if feed.archive:
+        sub_element(parent, f"{{{HISTORY}}}archive")

@@ -59,6 +59,14 @@ def _read_section(fields: Fields, taken: set[str]) -> Section | None:
             "Use lower-case letters, digits and single hyphens, e.g. foreign-policy",
         )
         return None
+    if slug == "archive":  # <feed>/archive/ holds the RFC 5005 archive documents
+        fields.problem(
+            fields.node("slug"),
+            "slug",
+            "'archive' is reserved for feed archives",
+            "Choose another slug, such as archives-desk",
+        )
+        return None
     if slug in taken:
         fields.problem(
             fields.node("slug"),

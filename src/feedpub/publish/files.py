@@ -37,6 +37,11 @@ def is_feed(path: str) -> bool:
     return PurePosixPath(path).name in FEED_NAMES
 
 
+def is_subscription_feed(path: str) -> bool:
+    """A feed readers subscribe to, not one of its archive documents (RFC 5005)."""
+    return is_feed(path) and "archive" not in PurePosixPath(path).parts[-3:-1]
+
+
 @dataclass(frozen=True, slots=True)
 class LocalFile:
     path: str  # relative, '/'-separated

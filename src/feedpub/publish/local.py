@@ -21,6 +21,7 @@ FILE_MODE = 0o644  # feeds are public; mkstemp would leave 0600 and a web server
 
 # The names feedpub writes; only files so named are ever removed from the output folder.
 FEED_FILENAMES = frozenset({"rss.xml", "atom.xml", "feed.json"})
+ARCHIVE = "archive"  # <feed>/archive/YYYY-MM/ (build/select.py's ARCHIVE_FOLDER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,15 @@ def write_files(
     return WriteReport(tuple(written), tuple(unchanged), removed)
 
 
+def _remove_empty_folders(folder: Path, output_dir: Path) -> None:
+    while folder != output_dir:
+        try:
+            folder.rmdir()  # succeeds only once the folder is empty
+        except OSError:
+            return
+        folder = folder.parent
+
+
 def remove_leftover_temporaries(output_dir: Path) -> None:
     """Delete the temporary files of a run that was killed mid-write. Safe because the
     caller holds the output folder's lock: no other run is writing one right now."""
@@ -61,13 +71,19 @@ def remove_leftover_temporaries(output_dir: Path) -> None:
 
 
 def remove_stale_feeds(output_dir: Path, keep: set[str]) -> tuple[str, ...]:
-    """Remove feed files feedpub wrote earlier but no longer builds (a removed section).
+    """Remove feed files feedpub wrote earlier but no longer builds (a removed section,
+    an archive month left empty).
 
-    Only files with a feed's name, at the top or one folder down, are candidates: other
-    files someone keeps in the output folder (an index page, a robots.txt) stay.
+    Only files with a feed's name where feedpub puts feeds are candidates: other files
+    someone keeps in the output folder (an index page, a robots.txt) stay.
     """
     removed = []
-    candidates = [*output_dir.glob("*"), *output_dir.glob("*/*")]
+    candidates = [
+        *output_dir.glob("*"),
+        *output_dir.glob("*/*"),
+        *output_dir.glob(f"{ARCHIVE}/*/*"),
+        *output_dir.glob(f"*/{ARCHIVE}/*/*"),
+    ]
     for path in sorted(candidates):
         relative = path.relative_to(output_dir).as_posix()
         if path.name in FEED_FILENAMES and path.is_file() and relative not in keep:
@@ -76,9 +92,7 @@ def remove_stale_feeds(output_dir: Path, keep: set[str]) -> tuple[str, ...]:
             except OSError as error:
                 raise OutputError(f"{path}: cannot remove ({error.strerror})") from error
             removed.append(relative)
-            if path.parent != output_dir:
-                with contextlib.suppress(OSError):  # succeeds only once the folder is empty
-                    path.parent.rmdir()
+            _remove_empty_folders(path.parent, output_dir)
     return tuple(removed)
 
 

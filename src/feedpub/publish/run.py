@@ -7,7 +7,7 @@ from pathlib import Path
 
 from feedpub.errors import PublishError
 from feedpub.model import Site, Target
-from feedpub.publish.files import collect_files, is_feed
+from feedpub.publish.files import collect_files, is_subscription_feed
 from feedpub.publish.notify import Ping, announce
 from feedpub.publish.sync import TargetReport, sync_target
 from feedpub.publish.target import RetryPolicy
@@ -61,7 +61,7 @@ def publish_output(
             for report in reports
             if not report.dry_run
             for path in report.uploaded
-            if is_feed(path)
+            if is_subscription_feed(path)
         }
     )
     pings = announce(site.hubs, [site.feeds_url + path for path in changed])

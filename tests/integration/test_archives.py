@@ -1,0 +1,139 @@
+"""RFC 5005 archives: walking back from any feed reaches every story exactly once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import feedparser  # type: ignore[import-untyped]
+from click.testing import CliRunner, Result
+from lxml import etree
+
+from feedpub.cli import EXIT_OK, main
+from support.sites import SiteFolder, record
+from support.validators import feed_problems
+
+FEEDS_URL = "https://feeds.test.example/"
+ATOM = "{http://www.w3.org/2005/Atom}"
+NOW = "2027-01-15T12:00:00+03:30"
+
+
+def build(folder: SiteFolder, now: str = NOW) -> Result:
+    return CliRunner().invoke(main, [
+        "build", "--config", str(folder.config), "--articles", str(folder.articles),
+        "--output", str(folder.output), "--now", now,
+    ])  # fmt: skip
+
+
+def site_with_months(folder: SiteFolder) -> dict[str, set[str]]:
+    """Forty stories over five months, in two sections; items_per_feed 7."""
+    folder.config.write_text(
+        folder.config.read_text().replace("items_per_feed: 50", "items_per_feed: 7")
+    )
+    expected: dict[str, set[str]] = {"": set(), "politics": set(), "world": set()}
+    for number in range(40):
+        month = 8 + number // 8  # August to December 2026
+        section = "politics" if number % 3 else "world"
+        story = f"s{number:02}"
+        folder.add(f"{story}.md", record(
+            id=story, sections=f"[{section}]",
+            published=f"2026-{month:02}-{1 + number % 8 * 3:02}T10:00:00+03:30",
+        ))  # fmt: skip
+        expected[""].add(story)
+        expected[section].add(story)
+    return expected
+
+
+def local(url: str) -> str:
+    assert url.startswith(FEEDS_URL)
+    return url.removeprefix(FEEDS_URL)
+
+
+def walk_atom(output: Path, start: str) -> list[str]:
+    """Entry ids (the record ids) from ``start`` along prev-archive links."""
+    seen: list[str] = []
+    path: str | None = start
+    while path is not None:
+        root = etree.fromstring((output / path).read_bytes())
+        seen += [e.findtext(f"{ATOM}id").rsplit(":", 1)[1] for e in root.iter(f"{ATOM}entry")]
+        prev = root.find(f"{ATOM}link[@rel='prev-archive']")
+        path = local(prev.get("href")) if prev is not None else None
+    return seen
+
+
+def walk_rss(output: Path, start: str) -> list[str]:
+    seen: list[str] = []
+    path: str | None = start
+    while path is not None:
+        parsed = feedparser.parse((output / path).read_bytes())
+        assert not parsed.bozo, path
+        seen += [entry.id.rsplit(":", 1)[1] for entry in parsed.entries]
+        prev = [link for link in parsed.feed.links if link.rel == "prev-archive"]
+        path = local(prev[0].href) if prev else None
+    return seen
+
+
+def walk_json(output: Path, start: str) -> list[str]:
+    seen: list[str] = []
+    path: str | None = start
+    while path is not None:
+        document = json.loads((output / path).read_bytes())
+        seen += [item["id"].rsplit(":", 1)[1] for item in document["items"]]
+        path = local(document["next_url"]) if "next_url" in document else None
+    return seen
+
+
+def test_walking_back_reaches_every_story_exactly_once(site_folder: SiteFolder) -> None:
+    expected = site_with_months(site_folder)
+    assert build(site_folder).exit_code == EXIT_OK
+    for feed, stories in expected.items():
+        prefix = f"{feed}/" if feed else ""
+        for walk, name in ((walk_atom, "atom.xml"), (walk_rss, "rss.xml"),
+                           (walk_json, "feed.json")):  # fmt: skip
+            seen = walk(site_folder.output, prefix + name)
+            assert sorted(seen) == sorted(stories), (feed, name)  # each exactly once
+            assert seen == sorted(seen, reverse=True), (feed, name)  # newest first
+
+
+def test_archive_documents_are_marked_linked_and_valid(site_folder: SiteFolder) -> None:
+    site_with_months(site_folder)
+    build(site_folder)
+    archive = site_folder.output / "archive" / "2026-10" / "atom.xml"
+    root = etree.fromstring(archive.read_bytes())
+    assert root.find("{http://purl.org/syndication/history/1.0}archive") is not None
+    links = {link.get("rel"): local(link.get("href")) for link in root.findall(f"{ATOM}link")
+             if link.get("rel") != "alternate"}  # fmt: skip
+    assert links == {
+        "self": "archive/2026-10/atom.xml",
+        "current": "atom.xml",
+        "prev-archive": "archive/2026-09/atom.xml",
+        "next-archive": "archive/2026-11/atom.xml",
+    }
+    for path in sorted(site_folder.output.rglob("*")):
+        if path.is_file():
+            name = path.relative_to(site_folder.output).as_posix()
+            assert feed_problems(name, path.read_bytes()) == [], name
+
+
+def test_a_closed_month_is_not_rewritten_when_new_stories_arrive(
+    site_folder: SiteFolder,
+) -> None:
+    site_with_months(site_folder)
+    build(site_folder)
+    closed = site_folder.output / "archive" / "2026-08" / "rss.xml"
+    before = (closed.read_bytes(), closed.stat().st_mtime_ns)
+    site_folder.add("new.md", record(id="new", published="2027-01-02T10:00:00+03:30"))
+    result = build(site_folder)
+    assert result.exit_code == EXIT_OK
+    assert (closed.read_bytes(), closed.stat().st_mtime_ns) == before
+    assert (site_folder.output / "archive" / "2026-12" / "rss.xml").is_file()
+
+
+def test_an_archive_month_left_empty_is_removed(site_folder: SiteFolder) -> None:
+    site_with_months(site_folder)
+    build(site_folder)
+    assert (site_folder.output / "world" / "archive" / "2026-08").is_dir()
+    for number in range(0, 8, 3):  # the August stories of the world section
+        (site_folder.articles / f"s{number:02}.md").unlink()
+    build(site_folder)
+    assert not (site_folder.output / "world" / "archive" / "2026-08").exists()
