@@ -6,8 +6,7 @@ that decision down, one module per format.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 from feedpub.build.select import FeedRenderer, choose_feeds
@@ -27,34 +26,42 @@ def serialisers() -> tuple[Callable[[Feed, str], FeedFile], ...]:
     return (rss_file, atom_file, jsonfeed_file)
 
 
-@dataclass(frozen=True, slots=True)
-class BuildResult:
-    files: tuple[FeedFile, ...]  # the feeds that were built
-    digests: dict[str, str]  # feed path ("" or a section slug) -> digest of its inputs
-    skipped: tuple[str, ...]  # files of feeds whose inputs did not change: not built
+class FeedBuild:
+    """The files of the feeds whose inputs changed, produced one feed at a time as it is
+    iterated (so that a big archive never sits in memory whole). Once iterated,
+    ``digests`` holds every feed's digest and ``skipped`` the files of the feeds for which
+    ``unchanged(path, digest)`` was true: those were neither rendered nor serialised,
+    their files on disk are already these bytes."""
 
+    def __init__(
+        self,
+        site: Site,
+        articles: Iterable[Article],
+        now: datetime,
+        read_body: Callable[[Article], str],
+        unchanged: Callable[[str, str], bool],
+    ) -> None:
+        self._site = site
+        self._plans = choose_feeds(site, articles, now)
+        self._render = FeedRenderer(site, now, read_body)
+        self._unchanged = unchanged
+        self.digests: dict[str, str] = {}
+        self.skipped: list[str] = []
 
-def build_changed_feeds(
-    site: Site,
-    articles: Iterable[Article],
-    now: datetime,
-    read_body: Callable[[Article], str],
-    unchanged: Callable[[str, str], bool],
-) -> BuildResult:
-    """Like build_feeds, but a feed for which ``unchanged(path, digest)`` is true is
-    neither rendered nor serialised: its files on disk are already these bytes."""
-    render = FeedRenderer(site, now, read_body)
-    files: list[FeedFile] = []
-    digests: dict[str, str] = {}
-    skipped: list[str] = []
-    for plan in choose_feeds(site, articles, now):
-        digest = digests[plan.feed.path] = plan.digest(site)
-        if unchanged(plan.feed.path, digest):
-            skipped += [plan.feed.file_path(name) for name in FILENAMES]
-            continue
-        feed = render(plan)
-        files += [serialise(feed, site.feeds_url) for serialise in serialisers()]
-    return BuildResult(tuple(files), digests, tuple(skipped))
+    @property
+    def feeds(self) -> int:
+        """How many files the site has, built or skipped."""
+        return len(self._plans) * len(FILENAMES)
+
+    def __iter__(self) -> Iterator[FeedFile]:
+        for plan in self._plans:
+            digest = self.digests[plan.feed.path] = plan.digest(self._site)
+            if self._unchanged(plan.feed.path, digest):
+                self.skipped += [plan.feed.file_path(name) for name in FILENAMES]
+                continue
+            feed = self._render(plan)
+            for serialise in serialisers():
+                yield serialise(feed, self._site.feeds_url)
 
 
 def build_feeds(
@@ -65,4 +72,4 @@ def build_feeds(
 ) -> tuple[FeedFile, ...]:
     """Every file of the site: per feed (combined, then sections) RSS, Atom, JSON Feed.
     ``read_body`` is the only I/O, injected: the loader's, for loaded records."""
-    return build_changed_feeds(site, articles, now, read_body, lambda path, digest: False).files
+    return tuple(FeedBuild(site, articles, now, read_body, lambda path, digest: False))

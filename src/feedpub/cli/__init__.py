@@ -193,18 +193,20 @@ def publish(
 @now_option
 def check(config: Path, articles: Path, now: str | None) -> None:
     """Validate the configuration and every record; write nothing."""
-    from feedpub.build import build_feeds
+    from feedpub.build import FeedBuild
     from feedpub.load import load_articles, load_site, read_body
 
     with _exits():
         site = load_site(config, articles)
         moment = _parse_now(now, site)
         loaded = load_articles(articles, site, str(articles))
-        files = build_feeds(site, loaded.articles, moment, read_body)
+        built = FeedBuild(site, loaded.articles, moment, read_body, lambda path, digest: False)
+        for _ in built:  # every feed is built and checked, one at a time, and dropped
+            pass
     for problem in loaded.problems:
         click.echo(str(problem), err=True)
     line = (f"Checked {records(len(loaded.articles) + loaded.rejected)}: "
-            f"{len(loaded.articles)} good, {len(files)} feeds would be built.")  # fmt: skip
+            f"{len(loaded.articles)} good, {built.feeds} feeds would be built.")  # fmt: skip
     if loaded.rejected:
         line += f" {records(loaded.rejected).capitalize()} rejected (see above)."
     click.echo(line)
@@ -269,7 +271,7 @@ def run_build(
 ) -> BuildOutcome:
     """Load the records, build and write; raises FeedpubError, never exits (serve --watch
     uses it too)."""
-    from feedpub.build import FILENAMES, build_changed_feeds
+    from feedpub.build import FILENAMES, FeedBuild
     from feedpub.build.select import next_release, visible
     from feedpub.load import load_articles, read_body
     from feedpub.load.index import RecordIndex
@@ -289,10 +291,10 @@ def run_build(
             # Skipped only while the files written last time are still exactly those.
             return known.get(path) == (digest, files_stamp(path))
 
-        built = build_changed_feeds(site, loaded.articles, moment, read_body, unchanged)
+        built = FeedBuild(site, loaded.articles, moment, read_body, unchanged)
         report = None
-        if not (strict and loaded.problems):
-            report = write_files(built.files, output, kept=built.skipped)
+        if not (strict and loaded.problems):  # --strict: nothing is written at all
+            report = write_files(built, output, kept=built.skipped)
             if index is not None:
                 index.save_feed_digests(output_key, {
                     path: (digest, files_stamp(path)) for path, digest in built.digests.items()
@@ -303,7 +305,7 @@ def run_build(
     return BuildOutcome(
         loaded=loaded,
         output=output,
-        feeds=len(built.files) + len(built.skipped),  # skipped ones are built already
+        feeds=built.feeds,
         report=report,
         next_release=next_release(loaded.articles, moment),
         held=len(loaded.articles) - len(visible(site, loaded.articles, moment)),

@@ -38,7 +38,7 @@ def write_files(
     then remove the feeds of sections that no longer exist. ``kept`` are files the
     build knows are current without producing them again: they count as unchanged."""
     written: list[str] = []
-    unchanged: list[str] = list(kept)
+    unchanged: list[str] = []
     remove_leftover_temporaries(output_dir)
     for file in files:
         target = output_dir / file.path
@@ -47,6 +47,7 @@ def write_files(
             continue
         atomic_write(target, file.content)
         written.append(file.path)
+    unchanged += kept  # read only now: the build may fill it while ``files`` is iterated
     removed = remove_stale_feeds(output_dir, set(written) | set(unchanged))
     return WriteReport(tuple(written), tuple(unchanged), removed)
 
