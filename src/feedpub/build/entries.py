@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 
 from feedpub.build.render import (
     compose_content,
@@ -82,3 +83,21 @@ def make_withdrawal_notice(article: Article, site: Site) -> Entry:
         modified=True,
         image=None,
     )
+
+
+LEAD_BLOCKS = 3  # Markdown blocks looked at for an archive entry's lead paragraph
+
+
+def make_archive_entry(article: Article, site: Site, body: str) -> Entry:
+    """A story as an archive document shows it: dateline and summary (or the lead), the
+    photo and every attribution, but not the whole text, which is at the story's link.
+    Only the first blocks of the body are rendered, so a big archive stays cheap."""
+    lead = "\n\n".join(body.strip().split("\n\n")[:LEAD_BLOCKS])
+    entry = make_entry(article, site, lead)
+    return dataclasses.replace(
+        entry,
+        content_html=compose_content(
+            f"<p>{html.escape(entry.summary)}</p>", entry.dateline_text, article.image,
+            article.language, article.correction,
+        ),
+    )  # fmt: skip

@@ -182,19 +182,26 @@ class _RenderedEntries:
         self._done: dict[str, Entry] = {}
 
     def __call__(self, chosen: list[Article], *, keep: bool = True) -> tuple[Entry, ...]:
-        """``keep``: remember the entries for later feeds. Archive documents are not kept:
-        together they hold every story, and memory must not grow with the archive."""
+        """``keep``: remember the entries for later feeds. Without it (archive documents,
+        which together hold every story) entries are short and not remembered, so time
+        and memory do not grow with the archive's text."""
         # Imported here: Markdown and the sanitiser are only needed when a feed changed.
-        from feedpub.build.entries import make_entry, make_withdrawal_notice
+        from feedpub.build.entries import (
+            make_archive_entry,
+            make_entry,
+            make_withdrawal_notice,
+        )
 
         def render(article: Article) -> Entry:
             if killed(article, self.now):
                 return make_withdrawal_notice(article, self._site)
+            if not keep:  # an archive document: the lead, not the whole story
+                return make_archive_entry(article, self._site, self._read_body(article))
             return make_entry(article, self._site, self._read_body(article))
 
         entries = []
         for article in chosen:
-            entry = self._done.get(article.id) or render(article)
+            entry = (self._done.get(article.id) if keep else None) or render(article)
             if keep:
                 self._done[article.id] = entry
             entries.append(entry)
