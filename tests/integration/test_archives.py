@@ -137,3 +137,26 @@ def test_an_archive_month_left_empty_is_removed(site_folder: SiteFolder) -> None
         (site_folder.articles / f"s{number:02}.md").unlink()
     build(site_folder)
     assert not (site_folder.output / "world" / "archive" / "2026-08").exists()
+
+
+def test_archives_rendered_over_several_processes_are_the_same_bytes(
+    site_folder: SiteFolder, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import feedpub.build
+
+    site_with_months(site_folder)
+    build(site_folder)
+    alone = {p.relative_to(site_folder.output): p.read_bytes()
+             for p in site_folder.output.rglob("*") if p.is_file()}  # fmt: skip
+    monkeypatch.setattr(feedpub.build, "PARALLEL_ARCHIVES", 1)
+    monkeypatch.setattr(feedpub.build.os, "cpu_count", lambda: 2)
+    site_folder.output = tmp_path / "parallel"
+    result = CliRunner().invoke(main, [
+        "build", "--config", str(site_folder.config), "--articles", str(site_folder.articles),
+        "--output", str(site_folder.output), "--now", NOW, "--cache", str(tmp_path / "c"),
+    ])  # fmt: skip
+    assert result.exit_code == EXIT_OK, result.output
+    together = {p.relative_to(site_folder.output): p.read_bytes()
+                for p in site_folder.output.rglob("*") if p.is_file()}  # fmt: skip
+    assert together == alone
+    assert any("archive" in str(path) for path in together)

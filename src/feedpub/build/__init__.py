@@ -6,10 +6,13 @@ that decision down, one module per format.
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 
-from feedpub.build.select import FeedRenderer, choose_feeds
+from feedpub.build.select import FeedPlan, FeedRenderer, choose_feeds
 from feedpub.model import Article, Feed, FeedFile, Site
 
 # The files of every feed, in the order serialisers() writes them (a test keeps the two
@@ -42,6 +45,8 @@ class FeedBuild:
         unchanged: Callable[[str, str], bool],
     ) -> None:
         self._site = site
+        self._now = now
+        self._read_body = read_body
         self._plans = choose_feeds(site, articles, now)
         self._render = FeedRenderer(site, now, read_body)
         self._unchanged = unchanged
@@ -54,21 +59,57 @@ class FeedBuild:
         return len(self._plans) * len(FILENAMES)
 
     def __iter__(self) -> Iterator[FeedFile]:
+        archives: list[FeedPlan] = []
         for plan in self._plans:
             digest = self.digests[plan.feed.path] = plan.digest(self._site)
             if self._unchanged(plan.feed.path, digest):
                 self.skipped += [plan.feed.file_path(name) for name in FILENAMES]
-                continue
-            feed = self._render(plan)
-            for serialise in serialisers():
-                yield serialise(feed, self._site.feeds_url)
+            elif plan.feed.archive is not None:
+                archives.append(plan)  # below, after the feeds themselves
+            else:
+                yield from _serialise(self._render(plan), self._site)
+        yield from _archive_files(archives, self._site, self._now, self._read_body)
+
+
+PARALLEL_ARCHIVES = 24  # archive documents to render before a process pool pays off
+
+
+def _archive_files(
+    plans: list[FeedPlan], site: Site, now: datetime, read_body: Callable[[Article], str]
+) -> Iterator[FeedFile]:
+    """The files of archive documents, in order; over several processes when there are
+    many (a cold build of a big archive renders every story once more)."""
+    render = functools.partial(_archive_document, site=site, now=now, read_body=read_body)
+    workers = min(os.cpu_count() or 1, 4)
+    if len(plans) < PARALLEL_ARCHIVES or workers < 2:
+        for plan in plans:
+            yield from render(plan)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for files in pool.map(render, plans, chunksize=4):
+            yield from files
+
+
+def _archive_document(
+    plan: FeedPlan, *, site: Site, now: datetime, read_body: Callable[[Article], str]
+) -> tuple[FeedFile, ...]:
+    return _serialise(FeedRenderer(site, now, read_body)(plan), site)
+
+
+def _serialise(feed: Feed, site: Site) -> tuple[FeedFile, ...]:
+    return tuple(serialise(feed, site.feeds_url) for serialise in serialisers())
+
+
+def own_body(article: Article) -> str:
+    """The body an Article carries itself (records built in memory, as tests do)."""
+    return article.body
 
 
 def build_feeds(
     site: Site,
     articles: Iterable[Article],
     now: datetime,
-    read_body: Callable[[Article], str] = lambda article: article.body,
+    read_body: Callable[[Article], str] = own_body,
 ) -> tuple[FeedFile, ...]:
     """Every file of the site: per feed (combined, then sections) RSS, Atom, JSON Feed.
     ``read_body`` is the only I/O, injected: the loader's, for loaded records."""

@@ -60,10 +60,13 @@ def _markdown() -> MarkdownIt:
 def render_body(markdown: str, base_url: str) -> str:
     """Markdown -> sanitised HTML; relative links and images resolved against ``base_url``."""
     cleaned = _sanitise(_markdown().render(markdown), base_url)
-    # An element left open in hostile input (<object> inside a paragraph, say) can leave
-    # nesting that only a second parse settles; sanitising is idempotent after that.
+    if "<" in markdown or "&" in markdown:
+        # Raw HTML left open in the source (<object> inside a paragraph, say) can leave
+        # nesting that only a second parse settles; sanitising is idempotent after that.
+        # Markdown's own HTML is always well formed, so bodies without raw HTML skip it.
+        cleaned = _sanitise(cleaned, base_url)
     # A character reference such as &#1 decodes to a character XML forbids: drop it.
-    return xml_safe(_sanitise(cleaned, base_url)).strip()
+    return xml_safe(cleaned).strip()
 
 
 def _sanitise(fragment: str, base_url: str) -> str:

@@ -146,12 +146,22 @@ class RecordIndex:
 def encode(result: RecordResult) -> str:
     article = None
     if result.article is not None:
-        article = dataclasses.asdict(result.article)
+        article = _plain(result.article)
         for name in ("published", "updated", "embargo", "withdrawn"):
             if article[name] is not None:
                 article[name] = article[name].isoformat()
     problems = [[p.path, p.line, p.field, p.message, p.hint] for p in result.problems]
     return json.dumps({"a": article, "p": problems, "c": result.claim}, ensure_ascii=False)
+
+
+def _plain(record: Any) -> dict[str, Any]:
+    """A record's fields as a dict, nested records too (dataclasses.asdict, without its
+    deep copies: a cold build encodes every record)."""
+    return {
+        field.name: _plain(value) if dataclasses.is_dataclass(value) else value
+        for field in dataclasses.fields(record)
+        for value in (getattr(record, field.name),)
+    }
 
 
 def decode(text: str) -> RecordResult:
