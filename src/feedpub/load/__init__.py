@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from feedpub.load.articles import LoadedArticles, load_articles, read_body
+from feedpub.load.articles import LoadedArticles, load_articles
 from feedpub.load.config import load_config
+from feedpub.load.record import read_body
 from feedpub.load.sections import load_sections
 from feedpub.model import Site
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from feedpub import __version__
 from feedpub.errors import Problem
-from feedpub.load.articles import RecordResult
+from feedpub.load.record import RecordResult
 from feedpub.model import Article, Dateline, Image, Site, Source
 
 CACHE_DIR = ".feedpub-cache"
