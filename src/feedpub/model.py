@@ -10,6 +10,18 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+# The files of every feed, and the folder of its RFC 5005 archive documents
+# (<feed>/archive/YYYY-MM/): build writes them, publish and the output folder's
+# upkeep recognise them by these names.
+FEED_FILENAMES = ("rss.xml", "atom.xml", "feed.json")
+ARCHIVE_FOLDER = "archive"
+
+
+def file_in(folder: str, filename: str) -> str:
+    """A path under output/: ``folder`` is "" for the site's own feeds."""
+    return f"{folder}/{filename}" if folder else filename
+
+
 # XML 1.0 §2.2 Char: anything else cannot appear in a feed, so it is dropped on load.
 _NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -235,7 +247,7 @@ class Feed:
         return feeds_url + self.file_path(filename)
 
     def file_path(self, filename: str) -> str:
-        return f"{self.path}/{filename}" if self.path else filename
+        return file_in(self.path, filename)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

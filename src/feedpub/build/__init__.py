@@ -13,11 +13,11 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 
 from feedpub.build.select import FeedPlan, FeedRenderer, choose_feeds
-from feedpub.model import Article, Feed, FeedFile, Site
+from feedpub.model import FEED_FILENAMES, Article, Feed, FeedFile, Site
 
 # The files of every feed, in the order serialisers() writes them (a test keeps the two
-# in step); spelled out so that a run with nothing to render imports no serialiser.
-FILENAMES = ("rss.xml", "atom.xml", "feed.json")
+# in step); named in model so that a run with nothing to render imports no serialiser.
+FILENAMES = FEED_FILENAMES
 
 
 def serialisers() -> tuple[Callable[[Feed, str], FeedFile], ...]:

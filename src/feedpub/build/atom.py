@@ -6,7 +6,7 @@ from feedpub.build import _feedgen, vocabulary
 from feedpub.build._feedgen import Element, sub_element
 from feedpub.build.render import image_title
 from feedpub.build.vocabulary import FEEDPUB, XML_LANG
-from feedpub.model import Entry, Feed, FeedFile
+from feedpub.model import Entry, Feed, FeedFile, file_in
 
 FILENAME = "atom.xml"
 MEDIA_TYPE = "application/atom+xml; charset=utf-8"
@@ -15,7 +15,7 @@ NAMESPACES = {"feedpub": FEEDPUB}
 
 def atom_file(feed: Feed, feeds_url: str) -> FeedFile:
     def url_of(path: str) -> str:
-        return feeds_url + (f"{path}/{FILENAME}" if path else FILENAME)
+        return feeds_url + file_in(path, FILENAME)
 
     def feed_hook(element: Element) -> None:
         vocabulary.add_agency(element, feed.publisher)

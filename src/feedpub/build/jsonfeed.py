@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from feedpub.build.render import image_title
-from feedpub.model import Agency, Entry, Feed, FeedFile, Image, Person
+from feedpub.model import Agency, Entry, Feed, FeedFile, Image, Person, file_in
 
 FILENAME = "feed.json"
 MEDIA_TYPE = "application/feed+json; charset=utf-8"
@@ -61,7 +61,7 @@ def jsonfeed_file(feed: Feed, feeds_url: str) -> FeedFile:
 
 
 def _url(feeds_url: str, path: str) -> str:
-    return feeds_url + (f"{path}/{FILENAME}" if path else FILENAME)
+    return feeds_url + file_in(path, FILENAME)
 
 
 def _item(entry: Entry) -> JSON:

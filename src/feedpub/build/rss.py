@@ -11,7 +11,7 @@ from feedpub.build import _feedgen, vocabulary
 from feedpub.build._feedgen import Element, sub_element
 from feedpub.build.render import image_title
 from feedpub.build.vocabulary import ATOM, DC, FEEDPUB, MEDIA
-from feedpub.model import Entry, Feed, FeedFile
+from feedpub.model import Entry, Feed, FeedFile, file_in
 
 FILENAME = "rss.xml"
 MEDIA_TYPE = "application/rss+xml; charset=utf-8"
@@ -29,7 +29,7 @@ def rss_file(feed: Feed, feeds_url: str) -> FeedFile:
         vocabulary.add_agency(channel, feed.publisher)
 
     def url_of(path: str) -> str:
-        return feeds_url + (f"{path}/{FILENAME}" if path else FILENAME)
+        return feeds_url + file_in(path, FILENAME)
 
     content = _feedgen.serialise(
         feed,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from feedpub import __version__
-from feedpub.model import Article, Entry, Feed, Section, Site
+from feedpub.model import ARCHIVE_FOLDER, Article, Entry, Feed, Section, Site, file_in
 
 # The date an empty site's feeds carry: fixed, so an empty build is still reproducible.
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -89,9 +89,6 @@ def _renderer_versions() -> str:
     return ", ".join(versions)
 
 
-ARCHIVE_FOLDER = "archive"  # <feed>/archive/YYYY-MM/: reserved as a section slug
-
-
 def choose_feeds(site: Site, articles: Iterable[Article], now: datetime) -> tuple[FeedPlan, ...]:
     """The combined feed, then one feed per section in the site's order, then their
     RFC 5005 archive documents; cheap: nothing is rendered yet.
@@ -146,7 +143,7 @@ def _by_month(ordered: list[Article]) -> list[tuple[str, list[Article]]]:
 
 
 def _archive_folder(feed_path: str, month: str) -> str:
-    return f"{feed_path}/{ARCHIVE_FOLDER}/{month}" if feed_path else f"{ARCHIVE_FOLDER}/{month}"
+    return file_in(feed_path, f"{ARCHIVE_FOLDER}/{month}")
 
 
 def plan_feeds(

@@ -275,6 +275,7 @@ def run_build(
     from feedpub.build.select import next_release, visible
     from feedpub.load import load_articles, read_body
     from feedpub.load.index import RecordIndex
+    from feedpub.model import file_in
     from feedpub.publish.local import write_files
 
     index = RecordIndex.for_site(cache, site, str(articles)) if cache else None
@@ -284,7 +285,7 @@ def run_build(
         known = index.feed_digests(output_key) if index else {}
 
         def files_stamp(path: str) -> str:
-            names = [f"{path}/{name}" if path else name for name in FILENAMES]
+            names = [file_in(path, name) for name in FILENAMES]
             return "|".join(_stamp(output / name) for name in names)
 
         def unchanged(path: str, digest: str) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 from feedpub.errors import ConfigError, Problem
 from feedpub.load.fields import Fields, language, read_mapping_file
 from feedpub.load.yamltext import MappingNode, SequenceNode
-from feedpub.model import Section
+from feedpub.model import ARCHIVE_FOLDER, Section
 
 SECTION_KEYS = frozenset({"slug", "title", "description", "language"})
 # A slug names a folder under output/ and a URL path segment: keep it boring.
@@ -59,7 +59,7 @@ def _read_section(fields: Fields, taken: set[str]) -> Section | None:
             "Use lower-case letters, digits and single hyphens, e.g. foreign-policy",
         )
         return None
-    if slug == "archive":  # <feed>/archive/ holds the RFC 5005 archive documents
+    if slug == ARCHIVE_FOLDER:  # <feed>/archive/ holds the RFC 5005 archive documents
         fields.problem(
             fields.node("slug"),
             "slug",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from feedpub.errors import OutputError
+from feedpub.model import ARCHIVE_FOLDER, FEED_FILENAMES
 
 # One place for the feed media types; any other file gets the standard guess.
 FEED_MEDIA_TYPES = {
@@ -15,7 +16,7 @@ FEED_MEDIA_TYPES = {
     "atom.xml": "application/atom+xml; charset=utf-8",
     "feed.json": "application/feed+json; charset=utf-8",
 }
-FEED_NAMES = frozenset(FEED_MEDIA_TYPES)
+FEED_NAMES = frozenset(FEED_FILENAMES)
 # The built-in table only: /etc/mime.types differs from one machine to the next.
 _MIME_TYPES = mimetypes.MimeTypes(filenames=())
 
@@ -39,7 +40,7 @@ def is_feed(path: str) -> bool:
 
 def is_subscription_feed(path: str) -> bool:
     """A feed readers subscribe to, not one of its archive documents (RFC 5005)."""
-    return is_feed(path) and "archive" not in PurePosixPath(path).parts[-3:-1]
+    return is_feed(path) and ARCHIVE_FOLDER not in PurePosixPath(path).parts[-3:-1]
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,14 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from feedpub.errors import OutputError
-from feedpub.model import FeedFile
+from feedpub.model import ARCHIVE_FOLDER, FEED_FILENAMES, FeedFile
 
 FILE_MODE = 0o644  # feeds are public; mkstemp would leave 0600 and a web server could not read
-
-
-# The names feedpub writes; only files so named are ever removed from the output folder.
-FEED_FILENAMES = frozenset({"rss.xml", "atom.xml", "feed.json"})
-ARCHIVE = "archive"  # <feed>/archive/YYYY-MM/ (build/select.py's ARCHIVE_FOLDER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +77,8 @@ def remove_stale_feeds(output_dir: Path, keep: set[str]) -> tuple[str, ...]:
     candidates = [
         *output_dir.glob("*"),
         *output_dir.glob("*/*"),
-        *output_dir.glob(f"{ARCHIVE}/*/*"),
-        *output_dir.glob(f"*/{ARCHIVE}/*/*"),
+        *output_dir.glob(f"{ARCHIVE_FOLDER}/*/*"),
+        *output_dir.glob(f"*/{ARCHIVE_FOLDER}/*/*"),
     ]
     for path in sorted(candidates):
         relative = path.relative_to(output_dir).as_posix()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from feedpub.model import FEED_FILENAMES
 from feedpub.publish.files import LocalFile
 from feedpub.publish.manifest import Manifest, ManifestEntry
 
@@ -29,7 +30,7 @@ class SyncPlan:
 
 def upload_order(file: LocalFile) -> tuple[int, str]:
     depth = file.path.count("/")
-    top_level_rank = 1 if file.path in ("rss.xml", "atom.xml", "feed.json") else 2
+    top_level_rank = 1 if file.path in FEED_FILENAMES else 2
     return (0 if depth else top_level_rank, file.path)
 
 
