@@ -6,9 +6,11 @@ offset a record was written with (e.g. +03:30) is kept all the way to the feed.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 # The files of every feed, and the folder of its RFC 5005 archive documents
 # (<feed>/archive/YYYY-MM/): build writes them, publish and the output folder's
@@ -189,6 +191,39 @@ class Article:
             (moment for moment in (self.published, self.embargo, self.updated) if moment),
             key=lambda moment: moment.timestamp(),
         )
+
+
+class Listing(NamedTuple):
+    """What choosing feeds needs to know of a story, and no more: small enough to hold
+    100,000 of. The whole Article is fetched, by ``key``, only for the stories that a
+    feed being rendered shows. Times are POSIX timestamps, for ordering."""
+
+    key: str  # how the loader finds the Article again (the record's path)
+    id: str
+    sections: tuple[str, ...]
+    published: float
+    month: str  # "YYYY-MM" of publication, in the story's own offset: its archive
+    release: float  # Article.release()
+    draft: bool
+    withdrawn: float | None
+    changed: float  # updated, else published
+    fingerprint: str  # changes whenever anything in the record does
+
+
+def listing_of(article: Article, key: str) -> Listing:
+    published = article.published
+    return Listing(
+        key=key,
+        id=article.id,
+        sections=article.sections,
+        published=published.timestamp(),
+        month=f"{published.year:04}-{published.month:02}",
+        release=article.release().timestamp(),
+        draft=article.status == "draft",
+        withdrawn=None if article.withdrawn is None else article.withdrawn.timestamp(),
+        changed=(article.updated or published).timestamp(),
+        fingerprint=hashlib.sha256(repr(article).encode()).hexdigest()[:32],
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from feedpub.build import build_feeds
 from feedpub.build.select import next_release, plan_feeds
-from feedpub.model import Article, Feed
+from feedpub.model import Article, Feed, listing_of
 from support.sites import make_article, make_site
 
 NOW = datetime.fromisoformat("2026-11-27T12:00:00+03:30")
@@ -51,9 +51,10 @@ def test_the_next_release_is_reported() -> None:
         make_article("draft", "2026-11-27T13:00:00+03:30", status="draft"),
         make_article("out"),
     ]
-    following = next_release(articles, NOW)
+    listings = [listing_of(article, article.id) for article in articles]
+    following = next_release(listings, NOW)
     assert following is not None and following.id == "sooner"
-    assert next_release([make_article("out")], NOW) is None
+    assert next_release(listings[3:], NOW) is None
 
 
 def test_a_correction_keeps_the_id_moves_updated_and_closes_the_content() -> None:

@@ -12,8 +12,14 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 
-from feedpub.build.select import FeedPlan, FeedRenderer, choose_feeds
-from feedpub.model import FEED_FILENAMES, Article, Feed, FeedFile, Site
+from feedpub.build.select import (
+    FeedRenderer,
+    ResolvedPlan,
+    choose_feeds,
+    resolve,
+    site_material,
+)
+from feedpub.model import FEED_FILENAMES, Article, Feed, FeedFile, Listing, Site, listing_of
 
 # The files of every feed, in the order serialisers() writes them (a test keeps the two
 # in step); named in model so that a run with nothing to render imports no serialiser.
@@ -33,22 +39,22 @@ class FeedBuild:
     """The files of the feeds whose inputs changed, produced one feed at a time as it is
     iterated (so that a big archive never sits in memory whole). Once iterated,
     ``digests`` holds every feed's digest and ``skipped`` the files of the feeds for which
-    ``unchanged(path, digest)`` was true: those were neither rendered nor serialised,
-    their files on disk are already these bytes."""
+    ``unchanged(path, digest)`` was true: those were neither fetched, rendered nor
+    serialised, their files on disk are already these bytes."""
 
     def __init__(
         self,
         site: Site,
-        articles: Iterable[Article],
+        listings: Iterable[Listing],
         now: datetime,
+        fetch: Callable[[Listing], Article],
         read_body: Callable[[Article], str],
         unchanged: Callable[[str, str], bool],
     ) -> None:
         self._site = site
-        self._now = now
+        self._fetch = fetch
         self._read_body = read_body
-        self._plans = choose_feeds(site, articles, now)
-        self._render = FeedRenderer(site, now, read_body)
+        self._plans = choose_feeds(site, listings, now)
         self._unchanged = unchanged
         self.digests: dict[str, str] = {}
         self.skipped: list[str] = []
@@ -59,27 +65,29 @@ class FeedBuild:
         return len(self._plans) * len(FILENAMES)
 
     def __iter__(self) -> Iterator[FeedFile]:
-        archives: list[FeedPlan] = []
+        render = FeedRenderer(self._site, self._read_body)
+        material = site_material(self._site)
+        archives: list[ResolvedPlan] = []
         for plan in self._plans:
-            digest = self.digests[plan.feed.path] = plan.digest(self._site)
+            digest = self.digests[plan.feed.path] = plan.digest(material)
             if self._unchanged(plan.feed.path, digest):
                 self.skipped += [plan.feed.file_path(name) for name in FILENAMES]
             elif plan.feed.archive is not None:
-                archives.append(plan)  # below, after the feeds themselves
+                archives.append(resolve(plan, self._fetch))  # below, after the feeds
             else:
-                yield from _serialise(self._render(plan), self._site)
-        yield from _archive_files(archives, self._site, self._now, self._read_body)
+                yield from _serialise(render(resolve(plan, self._fetch)), self._site)
+        yield from _archive_files(archives, self._site, self._read_body)
 
 
 PARALLEL_ARCHIVES = 24  # archive documents to render before a process pool pays off
 
 
 def _archive_files(
-    plans: list[FeedPlan], site: Site, now: datetime, read_body: Callable[[Article], str]
+    plans: list[ResolvedPlan], site: Site, read_body: Callable[[Article], str]
 ) -> Iterator[FeedFile]:
     """The files of archive documents, in order; over several processes when there are
     many (a cold build of a big archive renders every story once more)."""
-    render = functools.partial(_archive_document, site=site, now=now, read_body=read_body)
+    render = functools.partial(_archive_document, site=site, read_body=read_body)
     workers = min(os.cpu_count() or 1, 4)
     if len(plans) < PARALLEL_ARCHIVES or workers < 2:
         for plan in plans:
@@ -91,9 +99,9 @@ def _archive_files(
 
 
 def _archive_document(
-    plan: FeedPlan, *, site: Site, now: datetime, read_body: Callable[[Article], str]
+    plan: ResolvedPlan, *, site: Site, read_body: Callable[[Article], str]
 ) -> tuple[FeedFile, ...]:
-    return _serialise(FeedRenderer(site, now, read_body)(plan), site)
+    return _serialise(FeedRenderer(site, read_body)(plan), site)
 
 
 def _serialise(feed: Feed, site: Site) -> tuple[FeedFile, ...]:
@@ -111,6 +119,14 @@ def build_feeds(
     now: datetime,
     read_body: Callable[[Article], str] = own_body,
 ) -> tuple[FeedFile, ...]:
-    """Every file of the site: per feed (combined, then sections) RSS, Atom, JSON Feed.
-    ``read_body`` is the only I/O, injected: the loader's, for loaded records."""
-    return tuple(FeedBuild(site, articles, now, read_body, lambda path, digest: False))
+    """Every file of the site from records held in memory: per feed (combined, then
+    sections, then archive documents) RSS, Atom, JSON Feed. ``read_body`` is the only
+    I/O, injected: the loader's, for loaded records."""
+    by_key = {article.id: article for article in articles}
+    listings = [listing_of(article, key) for key, article in by_key.items()]
+    fetch = functools.partial(_fetch_from, by_key)
+    return tuple(FeedBuild(site, listings, now, fetch, read_body, lambda path, digest: False))
+
+
+def _fetch_from(articles: dict[str, Article], listing: Listing) -> Article:
+    return articles[listing.key]

@@ -2,7 +2,9 @@
 
 Which articles are visible, their order, how many each feed holds, each feed's
 ``updated`` and identity: the serialisers only write down what is decided here, so
-RSS, Atom and JSON Feed cannot drift apart. Pure: no clock, no I/O.
+RSS, Atom and JSON Feed cannot drift apart. Pure: no clock, no I/O. Choosing works on
+Listings (a few fields per story), so that 100,000 stories cost little; the Articles
+of the stories a feed shows are fetched only when it is rendered.
 """
 
 from __future__ import annotations
@@ -16,70 +18,95 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from feedpub import __version__
-from feedpub.model import ARCHIVE_FOLDER, Article, Entry, Feed, Section, Site, file_in
+from feedpub.model import (
+    ARCHIVE_FOLDER,
+    Article,
+    Entry,
+    Feed,
+    Listing,
+    Section,
+    Site,
+    file_in,
+    listing_of,
+)
 
 # The date an empty site's feeds carry: fixed, so an empty build is still reproducible.
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def newest_first(article: Article) -> tuple[float, str]:
+def newest_first(listing: Listing) -> tuple[float, str]:
     """Sort key: newest publication first; the same instant falls back to the id."""
-    return (-article.published.timestamp(), article.id)
+    return (-listing.published, listing.id)
 
 
-def killed(article: Article, now: datetime) -> bool:
+def killed(listing: Listing, now: float) -> bool:
     """Withdrawn by ``now``: the story leaves the feeds (or a notice replaces it)."""
-    return article.withdrawn is not None and article.withdrawn <= now
+    return listing.withdrawn is not None and listing.withdrawn <= now
 
 
-def latest_change(article: Article, now: datetime) -> datetime:
-    if killed(article, now) and article.withdrawn is not None:
-        return article.withdrawn
-    return article.updated or article.published
-
-
-def visible(site: Site, articles: Iterable[Article], now: datetime) -> list[Article]:
-    """The articles a reader may see at ``now``: no drafts, nothing embargoed or dated in
+def visible(site: Site, listings: Iterable[Listing], now: datetime) -> list[Listing]:
+    """The stories a reader may see at ``now``: no drafts, nothing embargoed or dated in
     the future, and withdrawn stories only as notices (when the site wants them)."""
+    moment = now.timestamp()
+    notices = site.withdrawal_notices
     return [
-        article
-        for article in articles
-        if article.status != "draft"
-        and article.release() <= now
-        and (site.withdrawal_notices or not killed(article, now))
+        listing
+        for listing in listings
+        if not listing.draft
+        and listing.release <= moment
+        and (notices or listing.withdrawn is None or listing.withdrawn > moment)
     ]
 
 
-def next_release(articles: Iterable[Article], now: datetime) -> Article | None:
+def next_release(listings: Iterable[Listing], now: datetime) -> Listing | None:
     """The held-back story that appears next (embargo or future date), if any."""
-    held = (a for a in articles if a.status != "draft" and a.release() > now)
-    return min(held, key=lambda a: (a.release().timestamp(), a.id), default=None)
+    moment = now.timestamp()
+    held = (item for item in listings if not item.draft and item.release > moment)
+    return min(held, key=lambda item: (item.release, item.id), default=None)
+
+
+def latest_change(article: Article, notice: bool) -> datetime:
+    """The newest date a story shows: its withdrawal when shown as a notice."""
+    if notice and article.withdrawn is not None:
+        return article.withdrawn
+    return article.updated or article.published
 
 
 @dataclass(frozen=True, slots=True)
 class FeedPlan:
     """A feed decided but not yet rendered: its metadata, and the stories it shows."""
 
-    feed: Feed  # everything but the entries
-    chosen: tuple[Article, ...]
+    feed: Feed  # everything but the entries and ``updated``, set when rendered
+    chosen: tuple[Listing, ...]
     killed: tuple[bool, ...]  # per story: shown as a withdrawal notice
+    # An empty feed is dated by the site's most recently changed story (and whether
+    # that story is shown withdrawn); None when the site shows no story at all.
+    fallback: tuple[Listing, bool] | None = None
 
-    def digest(self, site: Site) -> str:
-        """Changes whenever anything the feed's bytes depend on changes: feedpub, the
-        site's settings, the feed's own metadata, each story's record (its body file's
-        stamp included) and whether it is shown withdrawn."""
-        material = [_renderer_versions(), repr(site), repr(self.feed)]
+    def digest(self, site_material: str) -> str:
+        """Changes whenever anything the feed's bytes depend on changes: ``site_material``
+        (feedpub, its libraries, the site's settings), the feed's own metadata, each
+        story's record (its body file's stamp included) and whether it is shown
+        withdrawn. Computed from listings alone: an unchanged feed fetches no story."""
+        material = [site_material, repr(self.feed)]
         material += [
-            f"{article!r}|{notice}"
-            for article, notice in zip(self.chosen, self.killed, strict=True)
+            f"{listing.fingerprint}|{notice}"
+            for listing, notice in zip(self.chosen, self.killed, strict=True)
         ]
+        if not self.chosen and self.fallback is not None:
+            material.append(f"dated by {self.fallback[0].fingerprint}|{self.fallback[1]}")
         return hashlib.sha256("\n".join(material).encode()).hexdigest()
+
+
+def site_material(site: Site) -> str:
+    """What every feed's bytes depend on beyond its stories: feedpub's version, those of
+    the libraries that shape the bytes (an upgrade renders every feed again, so a warm
+    build always equals a cold one) and the site's settings."""
+    return f"{_renderer_versions()}\n{site!r}"
 
 
 @functools.cache
 def _renderer_versions() -> str:
-    """feedpub's version and those of the libraries that shape the bytes: an upgrade of
-    any of them renders every feed again, so a warm build always equals a cold one."""
     versions = [f"feedpub {__version__}"]
     for name in ("feedgen", "lxml", "markdown-it-py", "nh3"):
         try:
@@ -89,26 +116,27 @@ def _renderer_versions() -> str:
     return ", ".join(versions)
 
 
-def choose_feeds(site: Site, articles: Iterable[Article], now: datetime) -> tuple[FeedPlan, ...]:
+def choose_feeds(site: Site, listings: Iterable[Listing], now: datetime) -> tuple[FeedPlan, ...]:
     """The combined feed, then one feed per section in the site's order, then their
-    RFC 5005 archive documents; cheap: nothing is rendered yet.
+    RFC 5005 archive documents; cheap: nothing is fetched or rendered yet.
 
     A feed shows its newest ``items_per_feed`` stories; every older story is in exactly
     one archive document, one per month of publication (local to the story's own
     offset), linked newest to oldest. So walking back from a feed reaches each story
     once, and a month's document changes only while stories still slide out of the
     feed into it, or when one of its stories changes."""
-    shown = visible(site, articles, now)
-    fallback = max((latest_change(a, now) for a in shown), default=EPOCH, key=_instant)
+    moment = now.timestamp()
+    shown = sorted(visible(site, listings, now), key=newest_first)
+    newest = max(shown, key=lambda item: _latest(item, moment), default=None)
+    fallback = None if newest is None else (newest, killed(newest, moment))
     current: list[FeedPlan] = []
     archives: list[FeedPlan] = []
 
-    def plan(feed: Feed, stories: list[Article]) -> FeedPlan:
-        feed = dataclasses.replace(feed, updated=_feed_updated(stories, fallback, now))
-        return FeedPlan(feed, tuple(stories), tuple(killed(a, now) for a in stories))
+    def plan(feed: Feed, stories: list[Listing]) -> FeedPlan:
+        flags = tuple(killed(item, moment) for item in stories)
+        return FeedPlan(feed, tuple(stories), flags, None if stories else fallback)
 
-    def add(feed: Feed, pool: Iterable[Article]) -> None:
-        ordered = sorted(pool, key=newest_first)
+    def add(feed: Feed, ordered: list[Listing]) -> None:
         months = _by_month(ordered[site.items_per_feed :])
         folders = [_archive_folder(feed.path, month) for month, _ in months]
         newest = folders[0] if folders else None
@@ -128,22 +156,87 @@ def choose_feeds(site: Site, articles: Iterable[Article], now: datetime) -> tupl
             archives.append(plan(document, stories))
 
     add(_combined_feed(site), shown)
+    by_section: dict[str, list[Listing]] = {section.slug: [] for section in site.sections}
+    for listing in shown:  # already in order, so each section's list is too
+        for slug in set(listing.sections):
+            if slug in by_section:
+                by_section[slug].append(listing)
     for section in site.sections:
-        add(_section_feed(site, section), (a for a in shown if section.slug in a.sections))
+        add(_section_feed(site, section), by_section[section.slug])
     return (*current, *archives)
 
 
-def _by_month(ordered: list[Article]) -> list[tuple[str, list[Article]]]:
+def _latest(listing: Listing, now: float) -> float:
+    return listing.withdrawn if killed(listing, now) and listing.withdrawn else listing.changed
+
+
+def _by_month(ordered: list[Listing]) -> list[tuple[str, list[Listing]]]:
     """Stories grouped by the month they were published in, newest month first."""
-    months: dict[str, list[Article]] = {}
-    for article in ordered:
-        month = f"{article.published.year:04}-{article.published.month:02}"
-        months.setdefault(month, []).append(article)
+    months: dict[str, list[Listing]] = {}
+    for listing in ordered:
+        months.setdefault(listing.month, []).append(listing)
     return sorted(months.items(), reverse=True)
 
 
 def _archive_folder(feed_path: str, month: str) -> str:
     return file_in(feed_path, f"{ARCHIVE_FOLDER}/{month}")
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedPlan:
+    """A plan with its stories fetched and its date set: all that rendering needs, and
+    small enough to hand to another process."""
+
+    feed: Feed
+    articles: tuple[Article, ...]
+    killed: tuple[bool, ...]
+
+
+def resolve(plan: FeedPlan, fetch: Callable[[Listing], Article]) -> ResolvedPlan:
+    """Fetch the plan's stories and date the feed: the newest change among its own items
+    (so it moves only when they do), else that of the site's newest story."""
+    articles = tuple(fetch(listing) for listing in plan.chosen)
+    dates = [latest_change(a, notice) for a, notice in zip(articles, plan.killed, strict=True)]
+    if not dates and plan.fallback is not None:
+        dates = [latest_change(fetch(plan.fallback[0]), plan.fallback[1])]
+    updated = max(dates, default=EPOCH, key=_instant)
+    return ResolvedPlan(dataclasses.replace(plan.feed, updated=updated), articles, plan.killed)
+
+
+class FeedRenderer:
+    """Renders resolved plans into Feeds; a story in several feeds is rendered once."""
+
+    def __init__(self, site: Site, read_body: Callable[[Article], str]) -> None:
+        self._site = site
+        self._read_body = read_body
+        self._done: dict[str, Entry] = {}
+
+    def __call__(self, plan: ResolvedPlan) -> Feed:
+        # ``keep`` entries for later feeds, but not an archive document's: together they
+        # hold every story, and their short entries appear in no other feed's format.
+        keep = plan.feed.archive is None
+        entries = tuple(
+            self._entry(article, notice, keep=keep)
+            for article, notice in zip(plan.articles, plan.killed, strict=True)
+        )
+        return dataclasses.replace(plan.feed, entries=entries)
+
+    def _entry(self, article: Article, notice: bool, *, keep: bool) -> Entry:
+        # Imported here: Markdown and the sanitiser are only needed when a feed changed.
+        from feedpub.build.entries import make_archive_entry, make_entry, make_withdrawal_notice
+
+        done = self._done.get(article.id) if keep else None
+        if done is not None:
+            return done
+        if notice:
+            entry = make_withdrawal_notice(article, self._site)
+        elif keep:
+            entry = make_entry(article, self._site, self._read_body(article))
+        else:  # an archive document: the lead, not the whole story
+            entry = make_archive_entry(article, self._site, self._read_body(article))
+        if keep:
+            self._done[article.id] = entry
+        return entry
 
 
 def plan_feeds(
@@ -152,66 +245,18 @@ def plan_feeds(
     now: datetime,
     read_body: Callable[[Article], str] = lambda article: article.body,
 ) -> tuple[Feed, ...]:
-    """Every feed, rendered. ``read_body`` fetches a story's Markdown for the few stories
-    that are rendered."""
-    render = FeedRenderer(site, now, read_body)
-    return tuple(render(plan) for plan in choose_feeds(site, articles, now))
-
-
-class FeedRenderer:
-    """Renders plans into Feeds; a story in several feeds is rendered once."""
-
-    def __init__(self, site: Site, now: datetime, read_body: Callable[[Article], str]) -> None:
-        self._entries = _RenderedEntries(site, now, read_body)
-
-    def __call__(self, plan: FeedPlan) -> Feed:
-        entries = self._entries(list(plan.chosen), keep=plan.feed.archive is None)
-        return dataclasses.replace(plan.feed, entries=entries)
-
-
-class _RenderedEntries:
-    """Entries for chosen articles; each article is rendered once, however many feeds."""
-
-    def __init__(self, site: Site, now: datetime, read_body: Callable[[Article], str]) -> None:
-        self._site = site
-        self._read_body = read_body
-        self.now = now
-        self._done: dict[str, Entry] = {}
-
-    def __call__(self, chosen: list[Article], *, keep: bool = True) -> tuple[Entry, ...]:
-        """``keep``: remember the entries for later feeds. Without it (archive documents,
-        which together hold every story) entries are short and not remembered, so time
-        and memory do not grow with the archive's text."""
-        # Imported here: Markdown and the sanitiser are only needed when a feed changed.
-        from feedpub.build.entries import (
-            make_archive_entry,
-            make_entry,
-            make_withdrawal_notice,
-        )
-
-        def render(article: Article) -> Entry:
-            if killed(article, self.now):
-                return make_withdrawal_notice(article, self._site)
-            if not keep:  # an archive document: the lead, not the whole story
-                return make_archive_entry(article, self._site, self._read_body(article))
-            return make_entry(article, self._site, self._read_body(article))
-
-        entries = []
-        for article in chosen:
-            entry = (self._done.get(article.id) if keep else None) or render(article)
-            if keep:
-                self._done[article.id] = entry
-            entries.append(entry)
-        return tuple(entries)
+    """Every feed of records held in memory, rendered (for tests and small tools)."""
+    by_key = {article.id: article for article in articles}
+    listings = [listing_of(article, key) for key, article in by_key.items()]
+    render = FeedRenderer(site, read_body)
+    return tuple(
+        render(resolve(plan, lambda listing: by_key[listing.key]))
+        for plan in choose_feeds(site, listings, now)
+    )
 
 
 def _instant(value: datetime) -> float:
     return value.timestamp()
-
-
-def _feed_updated(chosen: Iterable[Article], fallback: datetime, now: datetime) -> datetime:
-    # The newest change among the feed's own items: it moves only when they do.
-    return max((latest_change(a, now) for a in chosen), default=fallback, key=_instant)
 
 
 def _combined_feed(site: Site) -> Feed:

@@ -200,13 +200,14 @@ def check(config: Path, articles: Path, now: str | None) -> None:
         site = load_site(config, articles)
         moment = _parse_now(now, site)
         loaded = load_articles(articles, site, str(articles))
-        built = FeedBuild(site, loaded.articles, moment, read_body, lambda path, digest: False)
+        built = FeedBuild(site, loaded.listings, moment, loaded.fetch, read_body,
+                         lambda path, digest: False)  # fmt: skip
         for _ in built:  # every feed is built and checked, one at a time, and dropped
             pass
     for problem in loaded.problems:
         click.echo(str(problem), err=True)
-    line = (f"Checked {records(len(loaded.articles) + loaded.rejected)}: "
-            f"{len(loaded.articles)} good, {built.feeds} feeds would be built.")  # fmt: skip
+    line = (f"Checked {records(len(loaded.listings) + loaded.rejected)}: "
+            f"{len(loaded.listings)} good, {built.feeds} feeds would be built.")  # fmt: skip
     if loaded.rejected:
         line += f" {records(loaded.rejected).capitalize()} rejected (see above)."
     click.echo(line)
@@ -292,7 +293,7 @@ def run_build(
             # Skipped only while the files written last time are still exactly those.
             return known.get(path) == (digest, files_stamp(path))
 
-        built = FeedBuild(site, loaded.articles, moment, read_body, unchanged)
+        built = FeedBuild(site, loaded.listings, moment, loaded.fetch, read_body, unchanged)
         report = None
         if not (strict and loaded.problems):  # --strict: nothing is written at all
             report = write_files(built, output, kept=built.skipped)
@@ -303,13 +304,14 @@ def run_build(
     finally:
         if index is not None:
             index.close()
+    following = next_release(loaded.listings, moment)
     return BuildOutcome(
         loaded=loaded,
         output=output,
         feeds=built.feeds,
         report=report,
-        next_release=next_release(loaded.articles, moment),
-        held=len(loaded.articles) - len(visible(site, loaded.articles, moment)),
+        next_release=None if following is None else loaded.fetch(following),
+        held=len(loaded.listings) - len(visible(site, loaded.listings, moment)),
     )
 
 

@@ -37,7 +37,7 @@ def build_lines(outcome: BuildOutcome, *, verbose: bool = False) -> list[str]:
     else:
         removed = f", {len(report.removed)} removed" if report.removed else ""
         lines = [
-            f"Built {outcome.feeds} feeds from {records(len(outcome.loaded.articles))} into "
+            f"Built {outcome.feeds} feeds from {records(len(outcome.loaded.listings))} into "
             f"{outcome.output}: {len(report.written)} written, {len(report.unchanged)} "
             f"unchanged{removed}."
         ]
@@ -59,8 +59,8 @@ def build_document(outcome: BuildOutcome, publish: PublishSummary | None) -> dic
     following = outcome.next_release
     return {
         "records": {
-            "read": len(outcome.loaded.articles) + outcome.loaded.rejected,
-            "good": len(outcome.loaded.articles),
+            "read": len(outcome.loaded.listings) + outcome.loaded.rejected,
+            "good": len(outcome.loaded.listings),
             "rejected": outcome.loaded.rejected,
             "problems": [
                 {"path": p.path, "line": p.line, "field": p.field, "message": str(p)}

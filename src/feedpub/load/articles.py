@@ -13,18 +13,35 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
-from feedpub.errors import Problem
+from feedpub.errors import BuildError, Problem
 from feedpub.load.record import RecordResult, file_stat, read_record
-from feedpub.model import Article, Site
+from feedpub.model import Article, Listing, Site, listing_of
+
+
+class Outcome(NamedTuple):
+    """What a record gave, without its Article: all that judging the set of records
+    needs (the id it claims, its problems) and, when good, its Listing."""
+
+    claim: tuple[str, int] | None
+    problems: tuple[Problem, ...]
+    listing: Listing | None
 
 
 @dataclass(frozen=True, slots=True)
 class LoadedArticles:
-    articles: tuple[Article, ...]
+    """The good stories as Listings, and the way to fetch any one's whole Article."""
+
+    listings: tuple[Listing, ...]
     problems: tuple[Problem, ...]
     rejected: int  # how many record files were left out
+    fetch: Callable[[Listing], Article]
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        """Every good story's Article, fetched: for small sites and tools, not the build."""
+        return tuple(self.fetch(listing) for listing in self.listings)
 
 
 def find_records(articles_dir: Path) -> list[Path]:
@@ -62,33 +79,63 @@ def load_articles(
 ) -> LoadedArticles:
     """Read every record under ``articles_dir``; ``display_dir`` prefixes paths in messages.
     ``progress(done, total)`` is called after each record, for a progress bar. With an
-    ``index``, a file whose size, mtime and inode are unchanged is not read again."""
+    ``index``, a file whose size, mtime and inode are unchanged is not read again, and
+    Articles stay in the index until fetched; without one they are held in memory."""
     root = articles_dir.resolve()
     records = _walk(str(articles_dir), "")
     prefix = display_dir.rstrip("/") + "/"
-    results: dict[str, RecordResult] = {}
+    outcomes: dict[str, Outcome] = {}
     stats: dict[str, tuple[int, int, int] | None] = {}
-    for relative in records:
-        stat = stats[relative] = file_stat(articles_dir / relative) if index is not None else None
-        cached = index.get(relative, stat) if index is not None and stat else None
-        if cached is not None:
-            results[relative] = cached
-            if progress is not None:
-                progress(len(results), len(records))
-    missing = [relative for relative in records if relative not in results]
+    if index is not None:
+        for relative in records:
+            stat = stats[relative] = file_stat(articles_dir / relative)
+            cached = index.get(relative, stat) if stat else None
+            if cached is not None:
+                outcomes[relative] = cached
+        if progress is not None and outcomes:
+            progress(len(outcomes), len(records))
+    missing = [relative for relative in records if relative not in outcomes]
     jobs = [(articles_dir / relative, prefix + relative) for relative in missing]
-    done = len(results)
+    held: dict[str, Article] = {}
     for relative, result in zip(missing, _read_all(jobs, root, site), strict=True):
-        results[relative] = result
+        article = result.article
+        listing = None if article is None else listing_of(article, relative)
+        outcomes[relative] = Outcome(result.claim, result.problems, listing)
         stat = stats.get(relative)
         if index is not None and stat is not None:
-            index.put(relative, stat, result)
-        done += 1
+            index.put(relative, stat, result, listing)
+        elif article is not None:
+            held[relative] = article
         if progress is not None:
-            progress(done, len(records))
+            progress(len(outcomes), len(records))
     if index is not None:
         index.save(set(records))
-    return combine_results((prefix + relative, results[relative]) for relative in records)
+    fetch = functools.partial(_fetch, held=held, index=index, articles_dir=articles_dir,
+                              prefix=prefix, root=root, site=site)  # fmt: skip
+    return combine_results(((prefix + relative, outcomes[relative]) for relative in records), fetch)
+
+
+def _fetch(
+    listing: Listing,
+    *,
+    held: dict[str, Article],
+    index: RecordCache | None,
+    articles_dir: Path,
+    prefix: str,
+    root: Path,
+    site: Site,
+) -> Article:
+    """The whole Article of a listing: held in memory, else from the index, else (a
+    damaged or lost cache) read again from its file, which must not have changed."""
+    article = held.get(listing.key)
+    if article is None and index is not None:
+        article = index.article(listing.key)
+    if article is None:
+        display = prefix + listing.key
+        article = read_record(articles_dir / listing.key, display, root, site).article
+        if article is None or listing_of(article, listing.key) != listing:
+            raise BuildError(f"{display}: changed during the build: run the build again")
+    return article
 
 
 PARALLEL_FROM = 2000  # records to parse before a second process pays for its start-up
@@ -111,25 +158,31 @@ def _read_job(job: tuple[Path, str], *, root: Path, site: Site) -> RecordResult:
 
 
 class RecordCache(Protocol):
-    def get(self, path: str, stat: tuple[int, int, int]) -> RecordResult | None: ...
+    def get(self, path: str, stat: tuple[int, int, int]) -> Outcome | None: ...
 
-    def put(self, path: str, stat: tuple[int, int, int], result: RecordResult) -> None: ...
+    def put(
+        self, path: str, stat: tuple[int, int, int], result: RecordResult, listing: Listing | None
+    ) -> None: ...
 
     def save(self, paths: set[str]) -> None: ...
 
+    def article(self, path: str) -> Article | None: ...
 
-def combine_results(results: Iterable[tuple[str, RecordResult]]) -> LoadedArticles:
+
+def combine_results(
+    results: Iterable[tuple[str, Outcome]], fetch: Callable[[Listing], Article]
+) -> LoadedArticles:
     """The records in path order, with every id claimed once: a later record with an id
     already claimed, by a good record or a rejected one, is rejected. Otherwise fixing the
     first record later would silently swap which of the two stories is published."""
-    articles: list[Article] = []
+    listings: list[Listing] = []
     problems: list[Problem] = []
     rejected = 0
     claimed: dict[str, str] = {}
-    for display, result in results:
-        found = list(result.problems)
-        if result.claim is not None:
-            article_id, line = result.claim
+    for display, outcome in results:
+        found = list(outcome.problems)
+        if outcome.claim is not None:
+            article_id, line = outcome.claim
             if article_id in claimed:
                 found.append(
                     Problem(
@@ -145,6 +198,6 @@ def combine_results(results: Iterable[tuple[str, RecordResult]]) -> LoadedArticl
         if found:
             problems.extend(found)
             rejected += 1
-        elif result.article is not None:
-            articles.append(result.article)
-    return LoadedArticles(tuple(articles), tuple(problems), rejected)
+        elif outcome.listing is not None:
+            listings.append(outcome.listing)
+    return LoadedArticles(tuple(listings), tuple(problems), rejected, fetch)

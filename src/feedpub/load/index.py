@@ -2,7 +2,9 @@
 
 An embedded SQLite database (``.feedpub-cache/records.sqlite`` beside feedpub.yaml,
 never inside the output folder) maps each record's path to its size, mtime and inode
-and to the RecordResult it produced. A file whose stat is unchanged is not read again.
+and to what it gave: the id it claims, its problems, its Listing (in columns, read at
+start) and its Article (JSON, read only when a feed being rendered shows the story).
+A file whose stat is unchanged is not read again.
 Correctness never depends on the cache: a missing, unreadable or corrupt database, or
 one written by another feedpub version or for another site configuration, is
 rebuilt from the files, and the output is the same either way.
@@ -25,23 +27,40 @@ from typing import Any
 
 from feedpub import __version__
 from feedpub.errors import Problem
+from feedpub.load.articles import Outcome
 from feedpub.load.record import RecordResult
-from feedpub.model import Article, Dateline, Image, Site, Source
+from feedpub.model import Article, Dateline, Image, Listing, Site, Source
 
 CACHE_DIR = ".feedpub-cache"
 DATABASE = "records.sqlite"
-SCHEMA = 2
+SCHEMA = 3
 Stat = tuple[int, int, int]  # size, mtime in ns, inode
+FLUSH_EVERY = 2000  # rows buffered before they are written (bounds a cold build's memory)
+
+_CREATE_RECORDS = (
+    "CREATE TABLE IF NOT EXISTS records (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, "
+    "inode INTEGER, claim_id TEXT, claim_line INTEGER, problems TEXT, id TEXT, sections TEXT, "
+    "published REAL, month TEXT, release REAL, draft INTEGER, withdrawn REAL, changed REAL, "
+    "fingerprint TEXT, article TEXT)"
+)
+_SELECT_LISTED = (  # every column but the article
+    "SELECT path, size, mtime, inode, claim_id, claim_line, problems, id, sections, "
+    "published, month, release, draft, withdrawn, changed, fingerprint FROM records"
+)
+_INSERT = "INSERT OR REPLACE INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+_Row = tuple[Stat, Outcome]
 
 
 class RecordIndex:
-    """Cached RecordResults by relative path, valid while a file's stat is unchanged."""
+    """What each record gave, by relative path, valid while its file's stat is unchanged:
+    the Outcome (claim, problems, Listing) held in memory for every record, the Article
+    itself left in the database until a feed being rendered needs it."""
 
     def __init__(self, database: Path, key: str) -> None:
         self.database = database
         self.key = key
-        self._rows: dict[str, tuple[Stat, str]] = {}
-        self._changed: dict[str, tuple[Stat, str]] = {}
+        self._rows: dict[str, _Row] = {}
+        self._pending: list[tuple[object, ...]] = []
         self._connection = self._open()
         if self._connection is None:  # corrupt or unreadable: start a new one at once
             self._connection = self._open()
@@ -64,49 +83,61 @@ class RecordIndex:
                     connection.execute("DROP TABLE IF EXISTS records")
                     connection.execute("DROP TABLE IF EXISTS feeds")
                     connection.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (self.key,))
-            connection.execute(
-                "CREATE TABLE IF NOT EXISTS records (path TEXT PRIMARY KEY, size INTEGER, "
-                "mtime INTEGER, inode INTEGER, result TEXT)"
-            )
+            connection.execute(_CREATE_RECORDS)
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS feeds (output TEXT, path TEXT, digest TEXT, "
                 "files TEXT, PRIMARY KEY (output, path))"
             )
-            self._rows = {
-                path: ((size, mtime, inode), result)
-                for path, size, mtime, inode, result in connection.execute(
-                    "SELECT path, size, mtime, inode, result FROM records"
-                )
-            }
+            self._rows = {row[0]: _row(row) for row in connection.execute(_SELECT_LISTED)}
             return connection
-        except (sqlite3.Error, OSError):
+        except (sqlite3.Error, OSError, ValueError, TypeError):
             self._discard()
             return None  # a second failure: this run works without a cache
 
     def _discard(self) -> None:
         self._rows = {}
+        self._pending = []
         with contextlib.suppress(OSError):
             self.database.unlink()
 
-    def get(self, path: str, stat: Stat) -> RecordResult | None:
+    def get(self, path: str, stat: Stat) -> Outcome | None:
         found = self._rows.get(path)
         if found is None or found[0] != stat:
             return None
-        try:
-            return decode(found[1])
-        except (ValueError, KeyError, TypeError):
-            return None  # a damaged row: read the file again
+        return found[1]
 
-    def put(self, path: str, stat: Stat, result: RecordResult) -> None:
-        self._changed[path] = (stat, encode(result))
+    def put(self, path: str, stat: Stat, result: RecordResult, listing: Listing | None) -> None:
+        claim_id, claim_line = result.claim or (None, None)
+        problems = _encode_problems(result.problems)
+        article = None if result.article is None else encode(result.article)
+        columns = _listing_columns(listing)
+        self._pending.append((path, *stat, claim_id, claim_line, problems, *columns, article))
+        if len(self._pending) >= FLUSH_EVERY:
+            self._flush()
+
+    def _flush(self) -> None:
+        rows, self._pending = self._pending, []
+        self._write(_INSERT, rows)
 
     def save(self, paths: set[str]) -> None:
         """Store the changes and forget records whose files are gone."""
+        self._flush()
         gone = [(path,) for path in self._rows if path not in paths]
-        rows = [(path, *stat, result) for path, (stat, result) in self._changed.items()]
         self._write("DELETE FROM records WHERE path = ?", gone)
-        self._write("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)", rows)
-        self._changed = {}
+
+    def article(self, path: str) -> Article | None:
+        """The Article stored for ``path``; None when the cache cannot give it."""
+        if self._pending:
+            self._flush()
+        if self._connection is None:
+            return None
+        try:
+            row = self._connection.execute(
+                "SELECT article FROM records WHERE path = ?", (path,)
+            ).fetchone()
+            return None if row is None or row[0] is None else decode(row[0])
+        except (sqlite3.Error, ValueError, KeyError, TypeError):
+            return None  # a damaged row: the caller reads the file again
 
     def feed_digests(self, output: str) -> dict[str, tuple[str, str]]:
         """What each feed written to ``output`` was built from, by feed path, with the
@@ -143,15 +174,42 @@ class RecordIndex:
             self._connection = None
 
 
-def encode(result: RecordResult) -> str:
-    article = None
-    if result.article is not None:
-        article = _plain(result.article)
-        for name in ("published", "updated", "embargo", "withdrawn"):
-            if article[name] is not None:
-                article[name] = article[name].isoformat()
-    problems = [[p.path, p.line, p.field, p.message, p.hint] for p in result.problems]
-    return json.dumps({"a": article, "p": problems, "c": result.claim}, ensure_ascii=False)
+def _row(row: tuple[Any, ...]) -> _Row:
+    (path, size, mtime, inode, claim_id, claim_line, problems, article_id, sections,
+     published, month, release, draft, withdrawn, changed, fingerprint) = row  # fmt: skip
+    listing = None
+    if article_id is not None:
+        listing = Listing(
+            path, article_id, tuple(sections.split(" ")), published, month, release,
+            bool(draft), withdrawn, changed, fingerprint,
+        )  # fmt: skip
+    claim = None if claim_id is None else (str(claim_id), int(claim_line))
+    found = () if problems is None else tuple(Problem(*p) for p in json.loads(problems))
+    return (size, mtime, inode), Outcome(claim, found, listing)
+
+
+def _listing_columns(listing: Listing | None) -> tuple[object, ...]:
+    if listing is None:
+        return (None,) * 9
+    return (
+        listing.id, " ".join(listing.sections), listing.published, listing.month,
+        listing.release, int(listing.draft), listing.withdrawn, listing.changed,
+        listing.fingerprint,
+    )  # fmt: skip
+
+
+def _encode_problems(problems: tuple[Problem, ...]) -> str | None:
+    if not problems:
+        return None
+    return json.dumps([[p.path, p.line, p.field, p.message, p.hint] for p in problems])
+
+
+def encode(article: Article) -> str:
+    fields = _plain(article)
+    for name in ("published", "updated", "embargo", "withdrawn"):
+        if fields[name] is not None:
+            fields[name] = fields[name].isoformat()
+    return json.dumps(fields, ensure_ascii=False)
 
 
 def _plain(record: Any) -> dict[str, Any]:
@@ -164,17 +222,8 @@ def _plain(record: Any) -> dict[str, Any]:
     }
 
 
-def decode(text: str) -> RecordResult:
-    document = json.loads(text)
-    claim = document["c"]
-    return RecordResult(
-        article=None if document["a"] is None else _article(document["a"]),
-        problems=tuple(Problem(*fields) for fields in document["p"]),
-        claim=None if claim is None else (str(claim[0]), int(claim[1])),
-    )
-
-
-def _article(fields: dict[str, Any]) -> Article:
+def decode(text: str) -> Article:
+    fields = json.loads(text)
     for name in ("published", "updated", "embargo", "withdrawn"):
         if fields[name] is not None:
             fields[name] = datetime.fromisoformat(fields[name])
