@@ -184,6 +184,9 @@ class Article:
     # again only for the stories a feed shows, so memory does not grow with the archive.
     body_path: str | None = None
     stamp: str = ""  # size, mtime and inode of the record file: changes when the body does
+    # The body's first paragraph as plain text, set by the loader while it has the body
+    # (None: not computed, derive it from the body). Archive entries show it.
+    lead: str | None = None
 
     def release(self) -> datetime:
         """The moment the story may first appear: no feed shows a date from the future."""

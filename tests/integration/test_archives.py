@@ -160,3 +160,26 @@ def test_archives_rendered_over_several_processes_are_the_same_bytes(
                 for p in site_folder.output.rglob("*") if p.is_file()}  # fmt: skip
     assert together == alone
     assert any("archive" in str(path) for path in together)
+
+
+def test_archive_documents_read_no_story_body_again(site_folder: SiteFolder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # The loader keeps each story's lead; only the stories the feeds show are read again.
+    import feedpub.load
+
+    site_with_months(site_folder)
+    real = feedpub.load.read_body
+    read: list[str] = []
+
+    def counting(article):  # type: ignore[no-untyped-def]
+        read.append(article.id)
+        return real(article)
+
+    monkeypatch.setattr(feedpub.load, "read_body", counting)
+    assert build(site_folder).exit_code == EXIT_OK
+    shown = set()
+    for feed in ("", "politics/", "world/"):
+        document = json.loads((site_folder.output / f"{feed}feed.json").read_text())
+        shown |= {item["id"].rsplit(":", 1)[1] for item in document["items"]}
+    assert sorted(read) == sorted(shown) and len(shown) < 40
+    archived = json.loads((site_folder.output / "archive/2026-08/feed.json").read_text())
+    assert archived["items"][0]["summary"]  # the lead, from the loader

@@ -28,16 +28,21 @@ def entry_id(article: Article, site: Site) -> str:
 
 def make_entry(article: Article, site: Site, body: str | None = None) -> Entry:
     """``body`` is the record's Markdown when the article was loaded without it."""
-    agency = site.find_agency(article.agency)
     url = article_url(article, site)
     body_html = render_body(article.body if body is None else body, url)
+    lead = article.lead if article.lead is not None else first_paragraph_text(body_html)
+    return _entry(article, site, url, body_html, lead)
+
+
+def _entry(article: Article, site: Site, url: str, body_html: str, lead: str) -> Entry:
+    agency = site.find_agency(article.agency)
     dateline_text = render_dateline(site.dateline_format, article.dateline, agency)
     return Entry(
         id=entry_id(article, site),
         url=url,
         title=article.headline,
         # A body that sanitises to nothing still gets a summary: readers need some text.
-        summary=article.summary or first_paragraph_text(body_html) or article.headline,
+        summary=article.summary or lead or article.headline,
         content_html=compose_content(
             body_html, dateline_text, article.image, article.language, article.correction
         ),
@@ -85,19 +90,10 @@ def make_withdrawal_notice(article: Article, site: Site) -> Entry:
     )
 
 
-LEAD_BLOCKS = 3  # Markdown blocks looked at for an archive entry's lead paragraph
-
-
-def make_archive_entry(article: Article, site: Site, body: str) -> Entry:
-    """A story as an archive document shows it: dateline and summary (or the lead), the
-    photo and every attribution, but not the whole text, which is at the story's link.
-    Only the first blocks of the body are rendered, so a big archive stays cheap."""
-    lead = "\n\n".join(body.strip().split("\n\n")[:LEAD_BLOCKS])
-    entry = make_entry(article, site, lead)
-    return dataclasses.replace(
-        entry,
-        content_html=compose_content(
-            f"<p>{html.escape(entry.summary)}</p>", entry.dateline_text, article.image,
-            article.language, article.correction,
-        ),
-    )  # fmt: skip
+def make_archive_entry(article: Article, site: Site, lead: str) -> Entry:
+    """A story as an archive document shows it: dateline and summary (or ``lead``, the
+    body's first paragraph as text), the photo and every attribution, but not the whole
+    text, which is at the story's link. No Markdown is rendered, so a big archive
+    stays cheap."""
+    summary = article.summary or lead or article.headline
+    return _entry(article, site, article_url(article, site), f"<p>{html.escape(summary)}</p>", lead)

@@ -233,7 +233,12 @@ class FeedRenderer:
         elif keep:
             entry = make_entry(article, self._site, self._read_body(article))
         else:  # an archive document: the lead, not the whole story
-            entry = make_archive_entry(article, self._site, self._read_body(article))
+            lead = article.lead
+            if lead is None:  # not set by the loader: derive it from the body
+                from feedpub.build.lead import lead_text
+
+                lead = lead_text(self._read_body(article))
+            entry = make_archive_entry(article, self._site, lead)
         if keep:
             self._done[article.id] = entry
         return entry

@@ -194,12 +194,13 @@ def publish(
 def check(config: Path, articles: Path, now: str | None) -> None:
     """Validate the configuration and every record; write nothing."""
     from feedpub.build import FeedBuild
+    from feedpub.build.lead import lead_text
     from feedpub.load import load_articles, load_site, read_body
 
     with _exits():
         site = load_site(config, articles)
         moment = _parse_now(now, site)
-        loaded = load_articles(articles, site, str(articles))
+        loaded = load_articles(articles, site, str(articles), lead=lead_text)
         built = FeedBuild(site, loaded.listings, moment, loaded.fetch, read_body,
                          lambda path, digest: False)  # fmt: skip
         for _ in built:  # every feed is built and checked, one at a time, and dropped
@@ -273,6 +274,7 @@ def run_build(
     """Load the records, build and write; raises FeedpubError, never exits (serve --watch
     uses it too)."""
     from feedpub.build import FILENAMES, FeedBuild
+    from feedpub.build.lead import lead_text
     from feedpub.build.select import next_release, visible
     from feedpub.load import load_articles, read_body
     from feedpub.load.index import RecordIndex
@@ -281,7 +283,7 @@ def run_build(
 
     index = RecordIndex.for_site(cache, site, str(articles)) if cache else None
     try:
-        loaded = load_articles(articles, site, str(articles), progress, index)
+        loaded = load_articles(articles, site, str(articles), progress, index, lead_text)
         output_key = str(output.resolve())
         known = index.feed_digests(output_key) if index else {}
 

@@ -76,11 +76,13 @@ def load_articles(
     display_dir: str,
     progress: Callable[[int, int], None] | None = None,
     index: RecordCache | None = None,
+    lead: Callable[[str], str] | None = None,
 ) -> LoadedArticles:
     """Read every record under ``articles_dir``; ``display_dir`` prefixes paths in messages.
     ``progress(done, total)`` is called after each record, for a progress bar. With an
     ``index``, a file whose size, mtime and inode are unchanged is not read again, and
-    Articles stay in the index until fetched; without one they are held in memory."""
+    Articles stay in the index until fetched; without one they are held in memory.
+    ``lead(body)`` sets each Article's lead (see read_record)."""
     root = articles_dir.resolve()
     records = _walk(str(articles_dir), "")
     prefix = display_dir.rstrip("/") + "/"
@@ -97,7 +99,7 @@ def load_articles(
     missing = [relative for relative in records if relative not in outcomes]
     jobs = [(articles_dir / relative, prefix + relative) for relative in missing]
     held: dict[str, Article] = {}
-    for relative, result in zip(missing, _read_all(jobs, root, site), strict=True):
+    for relative, result in zip(missing, _read_all(jobs, root, site, lead), strict=True):
         article = result.article
         listing = None if article is None else listing_of(article, relative)
         outcomes[relative] = Outcome(result.claim, result.problems, listing)
@@ -111,7 +113,7 @@ def load_articles(
     if index is not None:
         index.save(set(records))
     fetch = functools.partial(_fetch, held=held, index=index, articles_dir=articles_dir,
-                              prefix=prefix, root=root, site=site)  # fmt: skip
+                              prefix=prefix, root=root, site=site, lead=lead)  # fmt: skip
     return combine_results(((prefix + relative, outcomes[relative]) for relative in records), fetch)
 
 
@@ -124,6 +126,7 @@ def _fetch(
     prefix: str,
     root: Path,
     site: Site,
+    lead: Callable[[str], str] | None,
 ) -> Article:
     """The whole Article of a listing: held in memory, else from the index, else (a
     damaged or lost cache) read again from its file, which must not have changed."""
@@ -132,7 +135,7 @@ def _fetch(
         article = index.article(listing.key)
     if article is None:
         display = prefix + listing.key
-        article = read_record(articles_dir / listing.key, display, root, site).article
+        article = read_record(articles_dir / listing.key, display, root, site, lead).article
         if article is None or listing_of(article, listing.key) != listing:
             raise BuildError(f"{display}: changed during the build: run the build again")
     return article
@@ -141,20 +144,24 @@ def _fetch(
 PARALLEL_FROM = 2000  # records to parse before a second process pays for its start-up
 
 
-def _read_all(jobs: list[tuple[Path, str]], root: Path, site: Site) -> Iterator[RecordResult]:
+def _read_all(
+    jobs: list[tuple[Path, str]], root: Path, site: Site, lead: Callable[[str], str] | None
+) -> Iterator[RecordResult]:
     """read_record for every job, in order; over several processes when there are many
     (parsing YAML is CPU-bound, and a cold build of a big archive parses every record)."""
+    read = functools.partial(_read_job, root=root, site=site, lead=lead)
     workers = min(os.cpu_count() or 1, 4)
     if len(jobs) < PARALLEL_FROM or workers < 2:
-        yield from (read_record(path, display, root, site) for path, display in jobs)
+        yield from map(read, jobs)
         return
-    read = functools.partial(_read_job, root=root, site=site)
     with ProcessPoolExecutor(max_workers=workers) as pool:
         yield from pool.map(read, jobs, chunksize=256)
 
 
-def _read_job(job: tuple[Path, str], *, root: Path, site: Site) -> RecordResult:
-    return read_record(job[0], job[1], root, site)
+def _read_job(
+    job: tuple[Path, str], *, root: Path, site: Site, lead: Callable[[str], str] | None
+) -> RecordResult:
+    return read_record(job[0], job[1], root, site, lead)
 
 
 class RecordCache(Protocol):

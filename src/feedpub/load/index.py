@@ -33,7 +33,7 @@ from feedpub.model import Article, Dateline, Image, Listing, Site, Source
 
 CACHE_DIR = ".feedpub-cache"
 DATABASE = "records.sqlite"
-SCHEMA = 3
+SCHEMA = 4
 Stat = tuple[int, int, int]  # size, mtime in ns, inode
 FLUSH_EVERY = 2000  # rows buffered before they are written (bounds a cold build's memory)
 

@@ -7,9 +7,11 @@ articles.py puts the results together.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -82,13 +84,15 @@ def file_stat(path: Path) -> tuple[int, int, int] | None:
     return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
-def read_record(path: Path, display: str, root: Path, site: Site) -> RecordResult:
-    """One record file, judged on its own (the same file and site give the same result)."""
+def read_record(
+    path: Path, display: str, root: Path, site: Site, lead: Callable[[str], str] | None = None
+) -> RecordResult:
+    """One record file, judged on its own (the same file and site give the same result).
+    ``lead(body)``, when given, sets the Article's lead."""
     problems: list[Problem] = []
     claim: list[tuple[str, int]] = []
-    article = _read_record(
-        path, display, root, _Context(site, find_zone(site.timezone), claim), problems
-    )
+    context = _Context(site, find_zone(site.timezone), claim, lead)
+    article = _read_record(path, display, root, context, problems)
     return RecordResult(
         article if not problems else None, tuple(problems), claim[0] if claim else None
     )
@@ -99,6 +103,7 @@ class _Context:
     site: Site
     zone: tzinfo
     claim: list[tuple[str, int]]  # filled with the record's (id, line) once it is valid
+    lead: Callable[[str], str] | None
 
 
 def _read_record(
@@ -164,7 +169,11 @@ def _read_record(
                 "Write the story below the closing '---'",
             )
         )
-    return None if problems else article
+    if problems or article is None:
+        return None
+    if context.lead is not None:
+        article = dataclasses.replace(article, lead=context.lead(xml_safe(raw.body)))
+    return article
 
 
 def _file_problem(path: Path, display: str, root: Path) -> Problem | None:
