@@ -149,7 +149,7 @@ def test_archives_rendered_over_several_processes_are_the_same_bytes(
     alone = {p.relative_to(site_folder.output): p.read_bytes()
              for p in site_folder.output.rglob("*") if p.is_file()}  # fmt: skip
     monkeypatch.setattr(feedpub.build, "PARALLEL_ARCHIVES", 1)
-    monkeypatch.setattr(feedpub.build.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(feedpub.build, "workers", lambda: 2)
     site_folder.output = tmp_path / "parallel"
     result = CliRunner().invoke(main, [
         "build", "--config", str(site_folder.config), "--articles", str(site_folder.articles),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from pathlib import Path
@@ -165,8 +166,75 @@ def test_a_cold_parse_over_several_processes_gives_the_same_result(
     site_folder.add("bad.md", record(id="bad", published="soon"))
     one = build(site_folder, tmp_path / "one", "--cache", str(tmp_path / "c1"))
     monkeypatch.setattr(feedpub.load.articles, "PARALLEL_FROM", 5)
-    monkeypatch.setattr(feedpub.load.articles.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(feedpub.load.articles, "workers", lambda: 2)
     several = build(site_folder, tmp_path / "several", "--cache", str(tmp_path / "c2"))
     assert (several.exit_code, several.stderr) == (one.exit_code, one.stderr)
     assert one.stderr.count("\n") == 2
     assert files(tmp_path / "several") == files(tmp_path / "one")
+
+
+def no_loading(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Make reading the records fail: a run that finds nothing changed must not need to."""
+    import feedpub.load
+
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("records were read")
+
+    monkeypatch.setattr(feedpub.load, "load_articles", refuse)
+
+
+def test_a_run_with_nothing_changed_reads_no_record_and_says_the_same(
+    site_folder: SiteFolder, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    site_folder.add("a.md", record(id="a"))
+    site_folder.add("held.md", record(id="held", extra="embargo: 2026-11-28T06:00:00+03:30"))
+    site_folder.add("bad.md", record(id="bad", published="soon"))
+    first = build(site_folder, site_folder.output, "--json")
+    before = files(site_folder.output)
+    no_loading(monkeypatch)
+    again = build(site_folder, site_folder.output, "--json")
+    assert (again.exit_code, again.stderr) == (first.exit_code, first.stderr) == (
+        EXIT_REJECTED, first.stderr)  # fmt: skip
+    assert "bad.md:5: published" in again.stderr  # the problem is reported every run
+    summary, previous = json.loads(again.stdout), json.loads(first.stdout)
+    assert summary["feeds"]["written"] == [] and summary["feeds"]["unchanged"] == 12
+    assert (summary["records"], summary["held"], summary["next_release"]) == (
+        previous["records"], previous["held"], previous["next_release"])  # fmt: skip
+    assert files(site_folder.output) == before
+
+
+def test_a_moment_outside_the_last_runs_span_builds_again(
+    site_folder: SiteFolder, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    site_folder.add("a.md", record(id="a", published="2026-11-18T10:42:00+03:30"))
+    site_folder.add("b.md", record(id="b", published="2026-11-20T10:42:00+03:30"))
+    assert build(site_folder, site_folder.output).exit_code == EXIT_OK
+    assert b":b<" in (site_folder.output / "rss.xml").read_bytes()
+    earlier = CliRunner().invoke(main, [
+        "build", "--config", str(site_folder.config), "--articles", str(site_folder.articles),
+        "--output", str(site_folder.output), "--now", "2026-11-19T00:00:00+03:30",
+    ])  # fmt: skip
+    assert earlier.exit_code == EXIT_OK
+    assert b":b<" not in (site_folder.output / "rss.xml").read_bytes()  # not out yet then
+    no_loading(monkeypatch)
+    later = CliRunner().invoke(main, [
+        "build", "--config", str(site_folder.config), "--articles", str(site_folder.articles),
+        "--output", str(site_folder.output), "--now", "2026-11-19T23:00:00+03:30",
+    ])  # fmt: skip
+    assert later.exit_code == EXIT_OK  # still before b: the same span, nothing read
+
+
+def test_an_upgrade_of_a_rendering_library_builds_again(
+    site_folder: SiteFolder, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from feedpub.build import select
+
+    site_folder.add("a.md", record(id="a"))
+    assert build(site_folder, site_folder.output).exit_code == EXIT_OK
+    monkeypatch.setattr(select, "renderer_versions", lambda: "feedgen 99")
+    rendered: list[str] = []
+    real = select.FeedRenderer.__call__
+    monkeypatch.setattr(select.FeedRenderer, "__call__",
+                        lambda self, plan: rendered.append(plan.feed.path) or real(self, plan))  # fmt: skip
+    assert build(site_folder, site_folder.output).exit_code == EXIT_OK
+    assert rendered == ["", "politics", "world", "photo"]

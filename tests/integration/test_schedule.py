@@ -6,6 +6,7 @@ import fcntl
 import json
 import os
 import pty
+import shutil
 import signal
 import subprocess
 import sys
@@ -149,6 +150,7 @@ def test_a_progress_bar_on_a_terminal_only(site_folder: SiteFolder) -> None:
         site_folder.add(f"r{number:04}.md", record(id=f"r{number:04}"))
     plain = feedpub(site_folder, "build", "--now", NOW)
     assert "Reading records" not in plain.stderr  # cron, pipes, logs: no bar
+    shutil.rmtree(site_folder.root / ".feedpub-cache")  # else nothing changed: nothing read
     main_end, tty_end = pty.openpty()
     try:
         process = subprocess.Popen(

@@ -7,12 +7,11 @@ that decision down, one module per format.
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 
 from feedpub.build.select import (
+    FeedPlan,
     FeedRenderer,
     ResolvedPlan,
     choose_feeds,
@@ -20,6 +19,7 @@ from feedpub.build.select import (
     site_material,
 )
 from feedpub.model import FEED_FILENAMES, Article, Feed, FeedFile, Listing, Site, listing_of
+from feedpub.parallel import ordered_map, workers
 
 # The files of every feed, in the order serialisers() writes them (a test keeps the two
 # in step); named in model so that a run with nothing to render imports no serialiser.
@@ -67,35 +67,35 @@ class FeedBuild:
     def __iter__(self) -> Iterator[FeedFile]:
         render = FeedRenderer(self._site, self._read_body)
         material = site_material(self._site)
-        archives: list[ResolvedPlan] = []
+        archives: list[FeedPlan] = []
         for plan in self._plans:
             digest = self.digests[plan.feed.path] = plan.digest(material)
             if self._unchanged(plan.feed.path, digest):
                 self.skipped += [plan.feed.file_path(name) for name in FILENAMES]
             elif plan.feed.archive is not None:
-                archives.append(resolve(plan, self._fetch))  # below, after the feeds
+                archives.append(plan)  # below, after the feeds
             else:
                 yield from _serialise(render(resolve(plan, self._fetch)), self._site)
-        yield from _archive_files(archives, self._site, self._read_body)
+        resolved = (resolve(plan, self._fetch) for plan in archives)  # as they are needed
+        yield from _archive_files(resolved, len(archives), self._site, self._read_body)
 
 
 PARALLEL_ARCHIVES = 24  # archive documents to render before a process pool pays off
 
 
 def _archive_files(
-    plans: list[ResolvedPlan], site: Site, read_body: Callable[[Article], str]
+    plans: Iterable[ResolvedPlan], count: int, site: Site, read_body: Callable[[Article], str]
 ) -> Iterator[FeedFile]:
-    """The files of archive documents, in order; over several processes when there are
-    many (a cold build of a big archive renders every story once more)."""
+    """The files of ``count`` archive documents, in order; over several processes when
+    there are many (a cold build of a big archive renders every story once more)."""
     render = functools.partial(_archive_document, site=site, read_body=read_body)
-    workers = min(os.cpu_count() or 1, 4)
-    if len(plans) < PARALLEL_ARCHIVES or workers < 2:
+    processes = workers()
+    if count < PARALLEL_ARCHIVES or processes < 2:
         for plan in plans:
             yield from render(plan)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for files in pool.map(render, plans, chunksize=4):
-            yield from files
+    for files in ordered_map(render, plans, processes, chunk=4):
+        yield from files
 
 
 def _archive_document(

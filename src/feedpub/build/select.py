@@ -65,6 +65,18 @@ def next_release(listings: Iterable[Listing], now: datetime) -> Listing | None:
     return min(held, key=lambda item: (item.release, item.id), default=None)
 
 
+def stable_span(listings: Iterable[Listing], now: datetime) -> tuple[float | None, float | None]:
+    """The moments around ``now`` at which every feed shows what it shows at ``now``:
+    from the last release or withdrawal at or before it, until the next one after it
+    (None: no such event). Within the span the same records give the same feeds."""
+    moment = now.timestamp()
+    events = [item.release for item in listings if not item.draft]
+    events += [item.withdrawn for item in listings if item.withdrawn is not None]
+    since = max((event for event in events if event <= moment), default=None)
+    until = min((event for event in events if event > moment), default=None)
+    return since, until
+
+
 def latest_change(article: Article, notice: bool) -> datetime:
     """The newest date a story shows: its withdrawal when shown as a notice."""
     if notice and article.withdrawn is not None:
@@ -102,11 +114,11 @@ def site_material(site: Site) -> str:
     """What every feed's bytes depend on beyond its stories: feedpub's version, those of
     the libraries that shape the bytes (an upgrade renders every feed again, so a warm
     build always equals a cold one) and the site's settings."""
-    return f"{_renderer_versions()}\n{site!r}"
+    return f"{renderer_versions()}\n{site!r}"
 
 
 @functools.cache
-def _renderer_versions() -> str:
+def renderer_versions() -> str:
     versions = [f"feedpub {__version__}"]
     for name in ("feedgen", "lxml", "markdown-it-py", "nh3"):
         try:

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from feedpub import __version__
+from feedpub.cli.runs import run_build
 from feedpub.cli.summary import (
-    BuildOutcome,
     build_document,
     build_lines,
     publish_document,
@@ -138,7 +138,7 @@ def build(
         summary = None
         if then_publish and outcome.report is not None:
             summary = run_publish(site, output, targets, dry_run, max_deletes)
-    for problem in outcome.loaded.problems:
+    for problem in outcome.problems:
         click.echo(str(problem), err=True)
     if summary is not None:
         _echo_lines(publish_problems(summary), err=True)
@@ -150,7 +150,7 @@ def build(
             _echo_lines(publish_lines(summary))
     if summary is not None and summary.failures:
         sys.exit(EXIT_PUBLISH)
-    sys.exit(EXIT_REJECTED if outcome.loaded.rejected else EXIT_OK)
+    sys.exit(EXIT_REJECTED if outcome.rejected else EXIT_OK)
 
 
 @main.command()
@@ -234,7 +234,7 @@ def serve(config: Path, articles: Path, output: Path, host: str, port: int, watc
         with run_lock(output, wait=60):
             outcome = run_build(site, articles, output, _parse_now(None, site),
                                 cache=_cache_dir(None, config))  # fmt: skip
-        for problem in outcome.loaded.problems:
+        for problem in outcome.problems:
             click.echo(str(problem), err=True)
         _echo_lines(build_lines(outcome), err=True)
 
@@ -261,62 +261,6 @@ def serve(config: Path, articles: Path, output: Path, host: str, port: int, watc
             server.serve_forever()
 
 
-def run_build(
-    site: Site,
-    articles: Path,
-    output: Path,
-    moment: datetime,
-    *,
-    strict: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-    cache: Path | None = None,
-) -> BuildOutcome:
-    """Load the records, build and write; raises FeedpubError, never exits (serve --watch
-    uses it too)."""
-    from feedpub.build import FILENAMES, FeedBuild
-    from feedpub.build.lead import lead_text
-    from feedpub.build.select import next_release, visible
-    from feedpub.load import load_articles, read_body
-    from feedpub.load.index import RecordIndex
-    from feedpub.model import file_in
-    from feedpub.publish.local import write_files
-
-    index = RecordIndex.for_site(cache, site, str(articles)) if cache else None
-    try:
-        loaded = load_articles(articles, site, str(articles), progress, index, lead_text)
-        output_key = str(output.resolve())
-        known = index.feed_digests(output_key) if index else {}
-
-        def files_stamp(path: str) -> str:
-            names = [file_in(path, name) for name in FILENAMES]
-            return "|".join(_stamp(output / name) for name in names)
-
-        def unchanged(path: str, digest: str) -> bool:
-            # Skipped only while the files written last time are still exactly those.
-            return known.get(path) == (digest, files_stamp(path))
-
-        built = FeedBuild(site, loaded.listings, moment, loaded.fetch, read_body, unchanged)
-        report = None
-        if not (strict and loaded.problems):  # --strict: nothing is written at all
-            report = write_files(built, output, kept=built.skipped)
-            if index is not None:
-                index.save_feed_digests(output_key, {
-                    path: (digest, files_stamp(path)) for path, digest in built.digests.items()
-                })  # fmt: skip
-    finally:
-        if index is not None:
-            index.close()
-    following = next_release(loaded.listings, moment)
-    return BuildOutcome(
-        loaded=loaded,
-        output=output,
-        feeds=built.feeds,
-        report=report,
-        next_release=None if following is None else loaded.fetch(following),
-        held=len(loaded.listings) - len(visible(site, loaded.listings, moment)),
-    )
-
-
 def run_publish(
     site: Site, output: Path, names: tuple[str, ...], dry_run: bool, max_deletes: int
 ) -> PublishSummary:
@@ -324,14 +268,6 @@ def run_publish(
 
     targets = choose_targets(site, names)
     return publish_output(site, output, targets, max_deletes=max_deletes, dry_run=dry_run)
-
-
-def _stamp(path: Path) -> str:
-    try:
-        info = path.stat()
-    except OSError:
-        return "-"
-    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"
 
 
 def _cache_dir(option: Path | None, config: Path) -> Path:

@@ -6,23 +6,32 @@ Pure formatting: the commands in ``feedpub.cli`` decide what to print and where.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    from feedpub.load import LoadedArticles
-    from feedpub.model import Article
+    from feedpub.errors import Problem
     from feedpub.publish.local import WriteReport
     from feedpub.publish.run import PublishSummary
 
 
+class Upcoming(NamedTuple):
+    """The embargoed or future story that appears next."""
+
+    id: str
+    at: datetime
+
+
 @dataclass(frozen=True, slots=True)
 class BuildOutcome:
-    loaded: LoadedArticles
+    good: int  # records built from
+    rejected: int  # records left out
+    problems: tuple[Problem, ...]  # why they were
     output: Path
     feeds: int  # files built
     report: WriteReport | None  # None when --strict stopped before writing
-    next_release: Article | None  # the embargoed or future story that appears next
+    next_release: Upcoming | None
     held: int  # stories held back at this run's moment
 
 
@@ -37,18 +46,18 @@ def build_lines(outcome: BuildOutcome, *, verbose: bool = False) -> list[str]:
     else:
         removed = f", {len(report.removed)} removed" if report.removed else ""
         lines = [
-            f"Built {outcome.feeds} feeds from {records(len(outcome.loaded.listings))} into "
+            f"Built {outcome.feeds} feeds from {records(outcome.good)} into "
             f"{outcome.output}: {len(report.written)} written, {len(report.unchanged)} "
             f"unchanged{removed}."
         ]
         if verbose:
             lines += [f"  wrote {path}" for path in report.written]
             lines += [f"  removed {path}" for path in report.removed]
-    if outcome.loaded.rejected:
-        lines[0] += f" {records(outcome.loaded.rejected).capitalize()} rejected (see above)."
+    if outcome.rejected:
+        lines[0] += f" {records(outcome.rejected).capitalize()} rejected (see above)."
     if outcome.next_release is not None:
         lines.append(
-            f"Next held-back story appears at {outcome.next_release.release().isoformat()} "
+            f"Next held-back story appears at {outcome.next_release.at.isoformat()} "
             f"({outcome.next_release.id}; {outcome.held} held in all)."
         )
     return lines
@@ -59,12 +68,12 @@ def build_document(outcome: BuildOutcome, publish: PublishSummary | None) -> dic
     following = outcome.next_release
     return {
         "records": {
-            "read": len(outcome.loaded.listings) + outcome.loaded.rejected,
-            "good": len(outcome.loaded.listings),
-            "rejected": outcome.loaded.rejected,
+            "read": outcome.good + outcome.rejected,
+            "good": outcome.good,
+            "rejected": outcome.rejected,
             "problems": [
                 {"path": p.path, "line": p.line, "field": p.field, "message": str(p)}
-                for p in outcome.loaded.problems
+                for p in outcome.problems
             ],
         },
         "feeds": None
@@ -78,7 +87,7 @@ def build_document(outcome: BuildOutcome, publish: PublishSummary | None) -> dic
         "held": outcome.held,
         "next_release": None
         if following is None
-        else {"id": following.id, "at": following.release().isoformat()},
+        else {"id": following.id, "at": following.at.isoformat()},
         "publish": None if publish is None else publish_document(publish),
     }
 

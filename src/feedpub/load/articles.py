@@ -8,16 +8,17 @@ choice of which duplicate id wins, never depends on the file system.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from feedpub.errors import BuildError, Problem
-from feedpub.load.record import RecordResult, file_stat, read_record
+from feedpub.load.record import RecordResult, read_record
 from feedpub.model import Article, Listing, Site, listing_of
+from feedpub.parallel import ordered_map, workers
 
 
 class Outcome(NamedTuple):
@@ -47,27 +48,64 @@ class LoadedArticles:
 def find_records(articles_dir: Path) -> list[Path]:
     """Every ``*.md`` under ``articles_dir``, in a stable order; README.md files and
     anything hidden (editor backups, .git) are not records."""
-    return [articles_dir / relative for relative in _walk(str(articles_dir), "")]
+    return [articles_dir / relative for relative in _walk(str(articles_dir), "", None)]
 
 
-def _walk(folder: str, prefix: str) -> list[str]:
-    """Relative paths of the records under ``folder``, sorted; os.scandir, because a
-    warm run over 100,000 records must not spend its time in pathlib."""
+Stat = tuple[int, int, int]  # size, mtime in ns, inode: changes whenever the file does
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """The record files under ``articles/`` and their stats, found in one walk."""
+
+    records: list[str]  # relative paths, sorted
+    stats: dict[str, Stat | None]  # None: cannot be stat'ed (a broken link, say)
+
+    def digest(self) -> str:
+        """Changes whenever a record file appears, goes, or changes in any way."""
+        lines = [f"{path}\0{self.stats[path]}" for path in self.records]
+        return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def scan_records(articles_dir: Path) -> Scan:
+    stats: dict[str, Stat | None] = {}
+    return Scan(_walk(str(articles_dir), "", stats), stats)
+
+
+def _walk(folder: str, prefix: str, stats: dict[str, Stat | None] | None) -> list[str]:
+    """Relative paths of the records under ``folder``, sorted, and their stats into
+    ``stats`` when given; os.scandir and stat relative to the folder, because a warm run
+    over 100,000 records must not spend its time in pathlib."""
     found: list[str] = []
     try:
-        entries = list(os.scandir(folder))
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except OSError:
         return found
-    for entry in entries:
-        name = entry.name
-        if name.startswith("."):
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            found += _walk(entry.path, f"{prefix}{name}/")
-        elif name.endswith(".md") and name.lower() != "readme.md":
-            found.append(prefix + name)
+    try:
+        for entry in list(os.scandir(fd)):
+            name = entry.name
+            if name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                found += _walk(f"{folder}/{name}", f"{prefix}{name}/", stats)
+            elif name.endswith(".md") and name.lower() != "readme.md":
+                found.append(prefix + name)
+                if stats is not None:
+                    stats[prefix + name] = _stat(name, fd)
+    except OSError:
+        pass  # the folder went away while being read: what was found so far
+    finally:
+        os.close(fd)
     found.sort()
     return found
+
+
+def _stat(name: str, folder: int) -> Stat | None:
+    try:
+        info = os.stat(name, dir_fd=folder)  # a link counts as what it points to
+    except OSError:
+        return None  # a broken link and the like: read (and report) it every time
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
 def load_articles(
@@ -77,20 +115,24 @@ def load_articles(
     progress: Callable[[int, int], None] | None = None,
     index: RecordCache | None = None,
     lead: Callable[[str], str] | None = None,
+    scan: Scan | None = None,
 ) -> LoadedArticles:
     """Read every record under ``articles_dir``; ``display_dir`` prefixes paths in messages.
     ``progress(done, total)`` is called after each record, for a progress bar. With an
     ``index``, a file whose size, mtime and inode are unchanged is not read again, and
     Articles stay in the index until fetched; without one they are held in memory.
-    ``lead(body)`` sets each Article's lead (see read_record)."""
+    ``lead(body)`` sets each Article's lead (see read_record). ``scan``: the files, if
+    already found."""
     root = articles_dir.resolve()
-    records = _walk(str(articles_dir), "")
+    if scan is None:
+        scan = scan_records(articles_dir) if index is not None else Scan(
+            _walk(str(articles_dir), "", None), {})  # fmt: skip
+    records, stats = scan.records, scan.stats
     prefix = display_dir.rstrip("/") + "/"
     outcomes: dict[str, Outcome] = {}
-    stats: dict[str, tuple[int, int, int] | None] = {}
     if index is not None:
         for relative in records:
-            stat = stats[relative] = file_stat(articles_dir / relative)
+            stat = stats.get(relative)
             cached = index.get(relative, stat) if stat else None
             if cached is not None:
                 outcomes[relative] = cached
@@ -150,12 +192,11 @@ def _read_all(
     """read_record for every job, in order; over several processes when there are many
     (parsing YAML is CPU-bound, and a cold build of a big archive parses every record)."""
     read = functools.partial(_read_job, root=root, site=site, lead=lead)
-    workers = min(os.cpu_count() or 1, 4)
-    if len(jobs) < PARALLEL_FROM or workers < 2:
+    processes = workers()
+    if len(jobs) < PARALLEL_FROM or processes < 2:
         yield from map(read, jobs)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(read, jobs, chunksize=256)
+    yield from ordered_map(read, jobs, processes, chunk=256)
 
 
 def _read_job(
@@ -165,11 +206,9 @@ def _read_job(
 
 
 class RecordCache(Protocol):
-    def get(self, path: str, stat: tuple[int, int, int]) -> Outcome | None: ...
+    def get(self, path: str, stat: Stat) -> Outcome | None: ...
 
-    def put(
-        self, path: str, stat: tuple[int, int, int], result: RecordResult, listing: Listing | None
-    ) -> None: ...
+    def put(self, path: str, stat: Stat, result: RecordResult, listing: Listing | None) -> None: ...
 
     def save(self, paths: set[str]) -> None: ...
 

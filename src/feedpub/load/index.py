@@ -23,18 +23,17 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from feedpub import __version__
 from feedpub.errors import Problem
-from feedpub.load.articles import Outcome
+from feedpub.load.articles import Outcome, Stat
 from feedpub.load.record import RecordResult
 from feedpub.model import Article, Dateline, Image, Listing, Site, Source
 
 CACHE_DIR = ".feedpub-cache"
 DATABASE = "records.sqlite"
 SCHEMA = 4
-Stat = tuple[int, int, int]  # size, mtime in ns, inode
 FLUSH_EVERY = 2000  # rows buffered before they are written (bounds a cold build's memory)
 
 _CREATE_RECORDS = (
@@ -51,6 +50,16 @@ _INSERT = "INSERT OR REPLACE INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,
 _Row = tuple[Stat, Outcome]
 
 
+class LastRun(NamedTuple):
+    """A complete build: the digest of its record files' stats (Scan.digest), the span
+    of moments that show the same stories (None: unbounded), and its summary (JSON)."""
+
+    inputs: str
+    valid_from: float | None
+    valid_until: float | None
+    summary: str
+
+
 class RecordIndex:
     """What each record gave, by relative path, valid while its file's stat is unchanged:
     the Outcome (claim, problems, Listing) held in memory for every record, the Article
@@ -59,7 +68,7 @@ class RecordIndex:
     def __init__(self, database: Path, key: str) -> None:
         self.database = database
         self.key = key
-        self._rows: dict[str, _Row] = {}
+        self._loaded: dict[str, _Row] | None = None  # read on first use: see _rows
         self._pending: list[tuple[object, ...]] = []
         self._connection = self._open()
         if self._connection is None:  # corrupt or unreadable: start a new one at once
@@ -82,20 +91,39 @@ class RecordIndex:
                 with connection:  # another version or site: start from empty tables
                     connection.execute("DROP TABLE IF EXISTS records")
                     connection.execute("DROP TABLE IF EXISTS feeds")
+                    connection.execute("DROP TABLE IF EXISTS runs")
                     connection.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (self.key,))
             connection.execute(_CREATE_RECORDS)
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS feeds (output TEXT, path TEXT, digest TEXT, "
                 "files TEXT, PRIMARY KEY (output, path))"
             )
-            self._rows = {row[0]: _row(row) for row in connection.execute(_SELECT_LISTED)}
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS runs (output TEXT PRIMARY KEY, inputs TEXT, "
+                "valid_from REAL, valid_until REAL, summary TEXT)"
+            )
             return connection
         except (sqlite3.Error, OSError, ValueError, TypeError):
             self._discard()
             return None  # a second failure: this run works without a cache
 
+    @property
+    def _rows(self) -> dict[str, _Row]:
+        """Every record's stat and Outcome, read at the first use: a run that finds
+        nothing changed (see last_run) never reads them."""
+        if self._loaded is None:
+            self._loaded = {}
+            if self._connection is not None:
+                try:
+                    rows = self._connection.execute(_SELECT_LISTED).fetchall()
+                    self._loaded = {row[0]: _row(row) for row in rows}
+                except (sqlite3.Error, ValueError, TypeError):
+                    self.close()
+                    self._discard()
+        return self._loaded
+
     def _discard(self) -> None:
-        self._rows = {}
+        self._loaded = {}
         self._pending = []
         with contextlib.suppress(OSError):
             self.database.unlink()
@@ -138,6 +166,26 @@ class RecordIndex:
             return None if row is None or row[0] is None else decode(row[0])
         except (sqlite3.Error, ValueError, KeyError, TypeError):
             return None  # a damaged row: the caller reads the file again
+
+    def last_run(self, output: str) -> LastRun | None:
+        """What the last complete build into ``output`` was made from, if known."""
+        if self._connection is None:
+            return None
+        try:
+            row = self._connection.execute(
+                "SELECT inputs, valid_from, valid_until, summary FROM runs WHERE output = ?",
+                (output,),
+            ).fetchone()
+        except sqlite3.Error:
+            return None
+        return None if row is None else LastRun(*row)
+
+    def save_run(self, output: str, run: LastRun | None) -> None:
+        """Record a complete build into ``output``; None forgets the last one (before
+        writing, so that a run killed half-way leaves no record of the one before)."""
+        self._write("DELETE FROM runs WHERE output = ?", [(output,)])
+        if run is not None:
+            self._write("INSERT INTO runs VALUES (?, ?, ?, ?, ?)", [(output, *run)])
 
     def feed_digests(self, output: str) -> dict[str, tuple[str, str]]:
         """What each feed written to ``output`` was built from, by feed path, with the

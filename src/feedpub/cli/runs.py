@@ -1,0 +1,181 @@
+"""One build run: load, build, write, and remember what it was made from.
+
+Cron runs ``feedpub build`` every few minutes, and most runs find nothing changed.
+A complete run records the digest of its record files' stats, the span of moments
+that show the same stories, and its summary; a run that finds all three still true,
+and every feed file as it was written, is done after one walk of ``articles/``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from feedpub.cli.summary import BuildOutcome, Upcoming
+from feedpub.errors import Problem
+
+if TYPE_CHECKING:
+    from feedpub.load.articles import Scan
+    from feedpub.load.index import RecordIndex
+    from feedpub.model import Site
+
+
+def run_build(
+    site: Site,
+    articles: Path,
+    output: Path,
+    moment: datetime,
+    *,
+    strict: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    cache: Path | None = None,
+) -> BuildOutcome:
+    """Load the records, build and write; raises FeedpubError, never exits (serve --watch
+    uses it too)."""
+    from feedpub.load.articles import scan_records
+    from feedpub.load.index import RecordIndex
+
+    if cache is None:
+        return _full_run(site, articles, output, moment, strict, progress, None, None)
+    index = RecordIndex.for_site(cache, site, str(articles))
+    try:
+        scan = scan_records(articles)
+        unchanged = _unchanged_run(index, scan, output, moment, strict)
+        if unchanged is not None:
+            return unchanged
+        return _full_run(site, articles, output, moment, strict, progress, index, scan)
+    finally:
+        index.close()
+
+
+def _full_run(
+    site: Site,
+    articles: Path,
+    output: Path,
+    moment: datetime,
+    strict: bool,
+    progress: Callable[[int, int], None] | None,
+    index: RecordIndex | None,
+    scan: Scan | None,
+) -> BuildOutcome:
+    from feedpub.build import FeedBuild
+    from feedpub.build.lead import lead_text
+    from feedpub.build.select import next_release, stable_span, visible
+    from feedpub.load import load_articles, read_body
+    from feedpub.load.index import LastRun
+    from feedpub.publish.local import write_files
+
+    output_key = str(output.resolve())
+    if index is not None:
+        index.save_run(output_key, None)  # a run killed from here on leaves no record
+    loaded = load_articles(articles, site, str(articles), progress, index, lead_text, scan)
+    known = index.feed_digests(output_key) if index else {}
+
+    def unchanged(path: str, digest: str) -> bool:
+        # Skipped only while the files written last time are still exactly those.
+        return known.get(path) == (digest, files_stamp(output, path))
+
+    built = FeedBuild(site, loaded.listings, moment, loaded.fetch, read_body, unchanged)
+    report = None
+    if not (strict and loaded.problems):  # --strict: nothing is written at all
+        report = write_files(built, output, kept=built.skipped)
+    following = next_release(loaded.listings, moment)
+    outcome = BuildOutcome(
+        good=len(loaded.listings),
+        rejected=loaded.rejected,
+        problems=loaded.problems,
+        output=output,
+        feeds=built.feeds,
+        report=report,
+        next_release=None
+        if following is None
+        else Upcoming(following.id, loaded.fetch(following).release()),
+        held=len(loaded.listings) - len(visible(site, loaded.listings, moment)),
+    )
+    if index is not None and scan is not None and report is not None:
+        index.save_feed_digests(output_key, {
+            path: (digest, files_stamp(output, path)) for path, digest in built.digests.items()
+        })  # fmt: skip
+        since, until = stable_span(loaded.listings, moment)
+        index.save_run(output_key, LastRun(_inputs(scan), since, until, _remember(outcome)))
+    return outcome
+
+
+def _unchanged_run(
+    index: RecordIndex, scan: Scan, output: Path, moment: datetime, strict: bool
+) -> BuildOutcome | None:
+    """The outcome of the last run, when nothing it was made from has changed: the same
+    record files, a moment in the same span, every feed file as written. None otherwise."""
+    from feedpub.build import FILENAMES
+    from feedpub.model import file_in
+    from feedpub.publish.local import WriteReport
+
+    output_key = str(output.resolve())
+    last = index.last_run(output_key)
+    instant = moment.timestamp()
+    if (
+        last is None
+        or last.inputs != _inputs(scan)
+        or (last.valid_from is not None and instant < last.valid_from)
+        or (last.valid_until is not None and instant >= last.valid_until)
+    ):
+        return None
+    known = index.feed_digests(output_key)
+    if any(files_stamp(output, path) != files for path, (_, files) in known.items()):
+        return None
+    summary = json.loads(last.summary)
+    if strict and summary["rejected"]:
+        return None  # --strict writes nothing then: let the full run say so
+    following = summary["next_release"]
+    return BuildOutcome(
+        good=summary["good"],
+        rejected=summary["rejected"],
+        problems=tuple(Problem(*fields) for fields in summary["problems"]),
+        output=output,
+        feeds=summary["feeds"],
+        report=WriteReport(
+            written=(), unchanged=tuple(file_in(p, name) for p in known for name in FILENAMES)
+        ),
+        next_release=None
+        if following is None
+        else Upcoming(following[0], datetime.fromisoformat(following[1])),
+        held=summary["held"],
+    )
+
+
+def _inputs(scan: Scan) -> str:
+    # The record files, and the versions that shape the bytes: an upgrade rebuilds.
+    from feedpub.build.select import renderer_versions
+
+    return f"{scan.digest()} {renderer_versions()}"
+
+
+def _remember(outcome: BuildOutcome) -> str:
+    following = outcome.next_release
+    return json.dumps({
+        "good": outcome.good,
+        "rejected": outcome.rejected,
+        "problems": [[p.path, p.line, p.field, p.message, p.hint] for p in outcome.problems],
+        "feeds": outcome.feeds,
+        "held": outcome.held,
+        "next_release": None if following is None else [following.id, following.at.isoformat()],
+    })  # fmt: skip
+
+
+def files_stamp(output: Path, feed_path: str) -> str:
+    """The size, mtime and inode of a feed's files: any change to them is noticed."""
+    from feedpub.build import FILENAMES
+    from feedpub.model import file_in
+
+    return "|".join(_stamp(output / file_in(feed_path, name)) for name in FILENAMES)
+
+
+def _stamp(path: Path) -> str:
+    try:
+        info = path.stat()
+    except OSError:
+        return "-"
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"

@@ -1,0 +1,55 @@
+"""Work spread over processes, in order, with a bounded number of results in flight.
+
+``ProcessPoolExecutor.map`` submits every task at once and keeps every result until
+it is consumed, so a cold build of 100,000 records would hold them all in memory.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def workers(limit: int = 4) -> int:
+    """How many processes are worth starting: one per core, at most ``limit``."""
+    return min(os.cpu_count() or 1, limit)
+
+
+def ordered_map(
+    function: Callable[[T], R],
+    items: Iterable[T],
+    processes: int,
+    *,
+    chunk: int = 1,
+    window: int = 4,
+) -> Iterator[R]:
+    """``map(function, items)`` over ``processes`` processes, results in input order.
+    Items go to a process ``chunk`` at a time (fewer, larger messages), and at most
+    ``window`` chunks per process are in flight, so memory stays bounded however many
+    items there are."""
+    ahead = window * processes
+    with ProcessPoolExecutor(max_workers=processes) as pool:
+        pending: deque[Future[list[R]]] = deque()
+        for batch in _batches(items, chunk):
+            pending.append(pool.submit(_run, function, batch))
+            if len(pending) >= ahead:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def _batches(items: Iterable[T], size: int) -> Iterator[tuple[T, ...]]:
+    iterator = iter(items)
+    while batch := tuple(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _run(function: Callable[[T], R], batch: tuple[T, ...]) -> list[R]:
+    return [function(item) for item in batch]
