@@ -10,8 +10,10 @@ import itertools
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -34,6 +36,8 @@ def ordered_map(
     Items go to a process ``chunk`` at a time (fewer, larger messages), and at most
     ``window`` chunks per process are in flight, so memory stays bounded however many
     items there are."""
+    from concurrent.futures import ProcessPoolExecutor  # slow to import; rarely needed
+
     ahead = window * processes
     with ProcessPoolExecutor(max_workers=processes) as pool:
         pending: deque[Future[list[R]]] = deque()

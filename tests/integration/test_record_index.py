@@ -231,6 +231,7 @@ def test_an_upgrade_of_a_rendering_library_builds_again(
 
     site_folder.add("a.md", record(id="a"))
     assert build(site_folder, site_folder.output).exit_code == EXIT_OK
+    monkeypatch.setattr(select, "renderer_files", lambda: "feedgen reinstalled")
     monkeypatch.setattr(select, "renderer_versions", lambda: "feedgen 99")
     rendered: list[str] = []
     real = select.FeedRenderer.__call__

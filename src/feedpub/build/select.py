@@ -12,7 +12,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import importlib.metadata
+import importlib.util
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -117,15 +118,37 @@ def site_material(site: Site) -> str:
     return f"{renderer_versions()}\n{site!r}"
 
 
+RENDERERS = {"feedgen": "feedgen", "lxml": "lxml", "markdown-it-py": "markdown_it", "nh3": "nh3"}
+
+
 @functools.cache
 def renderer_versions() -> str:
+    import importlib.metadata  # slow to import: only full runs need it
+
     versions = [f"feedpub {__version__}"]
-    for name in ("feedgen", "lxml", "markdown-it-py", "nh3"):
+    for name in RENDERERS:
         try:
             versions.append(f"{name} {importlib.metadata.version(name)}")
         except importlib.metadata.PackageNotFoundError:
             versions.append(f"{name} ?")
     return ", ".join(versions)
+
+
+def renderer_files() -> str:
+    """Where feedpub and the rendering libraries are installed, and when: any upgrade or
+    reinstall changes it. Cheaper than renderer_versions, for a run that only asks
+    whether anything changed."""
+    stamps = [f"feedpub {__version__}"]
+    for module in RENDERERS.values():
+        spec = importlib.util.find_spec(module)
+        origin = spec.origin if spec is not None else None
+        try:
+            info = os.stat(origin or "")
+        except OSError:
+            stamps.append(f"{module} ?")
+            continue
+        stamps.append(f"{origin} {info.st_size}:{info.st_mtime_ns}:{info.st_ino}")
+    return ", ".join(stamps)
 
 
 def choose_feeds(site: Site, listings: Iterable[Listing], now: datetime) -> tuple[FeedPlan, ...]:

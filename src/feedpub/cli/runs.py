@@ -18,8 +18,8 @@ from feedpub.cli.summary import BuildOutcome, Upcoming
 from feedpub.errors import Problem
 
 if TYPE_CHECKING:
-    from feedpub.load.articles import Scan
     from feedpub.load.index import RecordIndex
+    from feedpub.load.scan import Scan
     from feedpub.model import Site
 
 
@@ -35,8 +35,8 @@ def run_build(
 ) -> BuildOutcome:
     """Load the records, build and write; raises FeedpubError, never exits (serve --watch
     uses it too)."""
-    from feedpub.load.articles import scan_records
     from feedpub.load.index import RecordIndex
+    from feedpub.load.scan import scan_records
 
     if cache is None:
         return _full_run(site, articles, output, moment, strict, progress, None, None)
@@ -147,10 +147,10 @@ def _unchanged_run(
 
 
 def _inputs(scan: Scan) -> str:
-    # The record files, and the versions that shape the bytes: an upgrade rebuilds.
-    from feedpub.build.select import renderer_versions
+    # The record files, and the libraries that shape the bytes: an upgrade rebuilds.
+    from feedpub.build.select import renderer_files
 
-    return f"{scan.digest()} {renderer_versions()}"
+    return f"{scan.digest} {renderer_files()}"
 
 
 def _remember(outcome: BuildOutcome) -> str:

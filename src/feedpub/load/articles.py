@@ -8,8 +8,6 @@ choice of which duplicate id wins, never depends on the file system.
 from __future__ import annotations
 
 import functools
-import hashlib
-import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +15,7 @@ from typing import NamedTuple, Protocol
 
 from feedpub.errors import BuildError, Problem
 from feedpub.load.record import RecordResult, read_record
+from feedpub.load.scan import Scan, Stat, scan_records
 from feedpub.model import Article, Listing, Site, listing_of
 from feedpub.parallel import ordered_map, workers
 
@@ -46,66 +45,8 @@ class LoadedArticles:
 
 
 def find_records(articles_dir: Path) -> list[Path]:
-    """Every ``*.md`` under ``articles_dir``, in a stable order; README.md files and
-    anything hidden (editor backups, .git) are not records."""
-    return [articles_dir / relative for relative in _walk(str(articles_dir), "", None)]
-
-
-Stat = tuple[int, int, int]  # size, mtime in ns, inode: changes whenever the file does
-
-
-@dataclass(frozen=True, slots=True)
-class Scan:
-    """The record files under ``articles/`` and their stats, found in one walk."""
-
-    records: list[str]  # relative paths, sorted
-    stats: dict[str, Stat | None]  # None: cannot be stat'ed (a broken link, say)
-
-    def digest(self) -> str:
-        """Changes whenever a record file appears, goes, or changes in any way."""
-        lines = [f"{path}\0{self.stats[path]}" for path in self.records]
-        return hashlib.sha256("\n".join(lines).encode()).hexdigest()
-
-
-def scan_records(articles_dir: Path) -> Scan:
-    stats: dict[str, Stat | None] = {}
-    return Scan(_walk(str(articles_dir), "", stats), stats)
-
-
-def _walk(folder: str, prefix: str, stats: dict[str, Stat | None] | None) -> list[str]:
-    """Relative paths of the records under ``folder``, sorted, and their stats into
-    ``stats`` when given; os.scandir and stat relative to the folder, because a warm run
-    over 100,000 records must not spend its time in pathlib."""
-    found: list[str] = []
-    try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return found
-    try:
-        for entry in list(os.scandir(fd)):
-            name = entry.name
-            if name.startswith("."):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                found += _walk(f"{folder}/{name}", f"{prefix}{name}/", stats)
-            elif name.endswith(".md") and name.lower() != "readme.md":
-                found.append(prefix + name)
-                if stats is not None:
-                    stats[prefix + name] = _stat(name, fd)
-    except OSError:
-        pass  # the folder went away while being read: what was found so far
-    finally:
-        os.close(fd)
-    found.sort()
-    return found
-
-
-def _stat(name: str, folder: int) -> Stat | None:
-    try:
-        info = os.stat(name, dir_fd=folder)  # a link counts as what it points to
-    except OSError:
-        return None  # a broken link and the like: read (and report) it every time
-    return (info.st_size, info.st_mtime_ns, info.st_ino)
+    """Every record file under ``articles_dir``, in a stable order (see scan_records)."""
+    return [articles_dir / relative for relative in scan_records(articles_dir, stats=False).records]
 
 
 def load_articles(
@@ -125,8 +66,7 @@ def load_articles(
     already found."""
     root = articles_dir.resolve()
     if scan is None:
-        scan = scan_records(articles_dir) if index is not None else Scan(
-            _walk(str(articles_dir), "", None), {})  # fmt: skip
+        scan = scan_records(articles_dir, stats=index is not None)
     records, stats = scan.records, scan.stats
     prefix = display_dir.rstrip("/") + "/"
     outcomes: dict[str, Outcome] = {}

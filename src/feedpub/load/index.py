@@ -27,8 +27,9 @@ from typing import Any, NamedTuple
 
 from feedpub import __version__
 from feedpub.errors import Problem
-from feedpub.load.articles import Outcome, Stat
+from feedpub.load.articles import Outcome
 from feedpub.load.record import RecordResult
+from feedpub.load.scan import Stat
 from feedpub.model import Article, Dateline, Image, Listing, Site, Source
 
 CACHE_DIR = ".feedpub-cache"

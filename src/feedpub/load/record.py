@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 import re
 import stat
 from collections.abc import Callable
@@ -179,6 +180,12 @@ def _read_record(
 def _file_problem(path: Path, display: str, root: Path) -> Problem | None:
     """Why ``path`` cannot be read as a record file, before opening it (a pipe would
     block the build forever, a link loop would crash it, a huge file would fill memory)."""
+    try:
+        info = os.lstat(path)
+    except OSError as error:
+        return Problem(display, None, None, f"cannot be read ({error.strerror})")
+    if stat.S_ISREG(info.st_mode):  # not a link; the walk never enters a linked folder
+        return size_problem(info.st_size, display)
     try:
         resolved = path.resolve(strict=True)
         info = resolved.stat()

@@ -1,0 +1,68 @@
+"""Finding the record files: the same list and digest however the walk is split."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from feedpub.load import scan
+from feedpub.load.scan import scan_records
+
+
+@pytest.fixture
+def articles(tmp_path: Path) -> Path:
+    """Records at three depths, and what is not a record."""
+    root = tmp_path / "articles"
+    for section in ("politics", "world", "photo"):
+        for year in ("2025", "2026"):
+            for number in range(3):
+                path = root / section / year / f"s{number}.md"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(f"{section} {year} {number}")
+        (root / section / "top.md").write_text("x")
+    (root / "loose.md").write_text("x")
+    (root / "README.md").write_text("not a record")
+    (root / ".hidden.md").write_text("not a record")
+    (root / "world" / "notes.txt").write_text("not a record")
+    return root
+
+
+def test_records_are_sorted_relative_paths_with_their_stats(articles: Path) -> None:
+    found = scan_records(articles)
+    assert len(found.records) == 3 * 2 * 3 + 3 + 1
+    assert found.records == sorted(found.records)
+    assert found.records[0] == "loose.md" and "world/2026/s2.md" in found.records
+    info = os.stat(articles / "world/2026/s2.md")
+    assert found.stats["world/2026/s2.md"] == (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def test_a_forked_helper_finds_exactly_the_same(articles: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    alone = scan_records(articles)
+    monkeypatch.setattr(scan, "FORK_FROM", 1)
+    forked = []
+
+    def counting(tops):  # type: ignore[no-untyped-def]
+        forked.append(len(tops))
+        return real(tops)
+
+    real = scan._scan_in_two
+    monkeypatch.setattr(scan, "_scan_in_two", counting)
+    split = scan_records(articles)
+    assert forked == [6]  # section/year folders, shared with the child
+    assert (split.records, split.stats) == (alone.records, alone.stats)
+
+
+def test_the_digest_changes_with_any_record_file(articles: Path) -> None:
+    before = scan_records(articles).digest
+    assert scan_records(articles).digest == before
+    story = articles / "world/2025/s1.md"
+    story.write_text("an edit in place")
+    edited = scan_records(articles).digest
+    assert edited != before
+    (articles / "world/2025/new.md").write_text("x")
+    added = scan_records(articles).digest
+    assert added not in (before, edited)
+    (articles / "world/2025/new.md").unlink()
+    assert scan_records(articles).digest == edited
