@@ -16,6 +16,7 @@ import importlib.util
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 from datetime import UTC, datetime
 
 from feedpub import __version__
@@ -161,7 +162,7 @@ def choose_feeds(site: Site, listings: Iterable[Listing], now: datetime) -> tupl
     once, and a month's document changes only while stories still slide out of the
     feed into it, or when one of its stories changes."""
     moment = now.timestamp()
-    shown = sorted(visible(site, listings, now), key=newest_first)
+    shown = _newest_first(visible(site, listings, now))
     newest = max(shown, key=lambda item: _latest(item, moment), default=None)
     fallback = None if newest is None else (newest, killed(newest, moment))
     current: list[FeedPlan] = []
@@ -201,6 +202,14 @@ def choose_feeds(site: Site, listings: Iterable[Listing], now: datetime) -> tupl
     return (*current, *archives)
 
 
+def _newest_first(listings: list[Listing]) -> list[Listing]:
+    """Sorted as by newest_first, with two stable sorts on attributes: no Python call
+    per story, which matters at 100,000."""
+    listings.sort(key=attrgetter("id"))
+    listings.sort(key=attrgetter("published"), reverse=True)  # stable: ids stay in order
+    return listings
+
+
 def _latest(listing: Listing, now: float) -> float:
     return listing.withdrawn if killed(listing, now) and listing.withdrawn else listing.changed
 
@@ -209,7 +218,11 @@ def _by_month(ordered: list[Listing]) -> list[tuple[str, list[Listing]]]:
     """Stories grouped by the month they were published in, newest month first."""
     months: dict[str, list[Listing]] = {}
     for listing in ordered:
-        months.setdefault(listing.month, []).append(listing)
+        month = months.get(listing.month)
+        if month is None:
+            months[listing.month] = [listing]
+        else:
+            month.append(listing)
     return sorted(months.items(), reverse=True)
 
 
