@@ -16,8 +16,8 @@ import importlib.util
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from operator import attrgetter
 from datetime import UTC, datetime
+from operator import attrgetter
 
 from feedpub import __version__
 from feedpub.model import (
@@ -168,38 +168,59 @@ def choose_feeds(site: Site, listings: Iterable[Listing], now: datetime) -> tupl
     current: list[FeedPlan] = []
     archives: list[FeedPlan] = []
 
-    def plan(feed: Feed, stories: list[Listing]) -> FeedPlan:
-        flags = tuple(killed(item, moment) for item in stories)
-        return FeedPlan(feed, tuple(stories), flags, None if stories else fallback)
-
     def add(feed: Feed, ordered: list[Listing]) -> None:
         months = _by_month(ordered[site.items_per_feed :])
-        folders = [_archive_folder(feed.path, month) for month, _ in months]
-        newest = folders[0] if folders else None
-        current.append(plan(dataclasses.replace(feed, prev_archive=newest),
-                            ordered[: site.items_per_feed]))  # fmt: skip
-        for index, (month, stories) in enumerate(months):
-            document = dataclasses.replace(
-                feed,
-                path=folders[index],
-                title=f"{feed.title} — archive {month}",
-                archive=month,
-                hubs=(),  # nobody subscribes to an archive document
-                current=feed.path,
-                prev_archive=folders[index + 1] if index + 1 < len(folders) else None,
-                next_archive=folders[index - 1] if index else None,
-            )
-            archives.append(plan(document, stories))
+        plans = feed_documents(feed, ordered[: site.items_per_feed], [m for m, _ in months],
+                               dict(months), moment, fallback)  # fmt: skip
+        current.append(plans[0])
+        archives.extend(plans[1:])
 
-    add(_combined_feed(site), shown)
+    add(combined_feed(site), shown)
     by_section: dict[str, list[Listing]] = {section.slug: [] for section in site.sections}
     for listing in shown:  # already in order, so each section's list is too
         for slug in set(listing.sections):
             if slug in by_section:
                 by_section[slug].append(listing)
     for section in site.sections:
-        add(_section_feed(site, section), by_section[section.slug])
+        add(section_feed(site, section), by_section[section.slug])
     return (*current, *archives)
+
+
+def feed_documents(
+    feed: Feed,
+    current: list[Listing],
+    months: list[str],
+    members: dict[str, list[Listing]],
+    now: float,
+    fallback: tuple[Listing, bool] | None = None,
+) -> list[FeedPlan]:
+    """The plans of one feed: the feed itself (``current``, its newest stories), then the
+    archive document of each month in ``members``. ``months`` names every archive month
+    of the feed, newest first, for the links between documents; ``members`` may hold
+    only some of them (an incremental run plans only the documents that changed)."""
+    folders = {month: _archive_folder(feed.path, month) for month in months}
+
+    def plan(document: Feed, stories: list[Listing]) -> FeedPlan:
+        flags = tuple(killed(item, now) for item in stories)
+        return FeedPlan(document, tuple(stories), flags, None if stories else fallback)
+
+    newest = folders[months[0]] if months else None
+    plans = [plan(dataclasses.replace(feed, prev_archive=newest), current)]
+    for index, month in enumerate(months):
+        if month not in members:
+            continue
+        document = dataclasses.replace(
+            feed,
+            path=folders[month],
+            title=f"{feed.title} — archive {month}",
+            archive=month,
+            hubs=(),  # nobody subscribes to an archive document
+            current=feed.path,
+            prev_archive=folders[months[index + 1]] if index + 1 < len(months) else None,
+            next_archive=folders[months[index - 1]] if index else None,
+        )
+        plans.append(plan(document, members[month]))
+    return plans
 
 
 def _newest_first(listings: list[Listing]) -> list[Listing]:
@@ -312,7 +333,7 @@ def _instant(value: datetime) -> float:
     return value.timestamp()
 
 
-def _combined_feed(site: Site) -> Feed:
+def combined_feed(site: Site) -> Feed:
     return Feed(
         path="",
         id=f"{site.id_prefix}feeds/",
@@ -328,7 +349,7 @@ def _combined_feed(site: Site) -> Feed:
     )
 
 
-def _section_feed(site: Site, section: Section) -> Feed:
+def section_feed(site: Site, section: Section) -> Feed:
     return Feed(
         path=section.slug,
         id=f"{site.id_prefix}feeds/{section.slug}",
