@@ -50,14 +50,22 @@ class FeedBuild:
         fetch: Callable[[Listing], Article],
         read_body: Callable[[Article], str],
         unchanged: Callable[[str, str], bool],
+        *,
+        plans: tuple[FeedPlan, ...] | None = None,
     ) -> None:
+        """``plans``: feeds already chosen (an incremental run's); else every feed of
+        ``listings`` at ``now``."""
         self._site = site
         self._fetch = fetch
         self._read_body = read_body
-        self._plans = choose_feeds(site, listings, now)
+        self._plans = choose_feeds(site, listings, now) if plans is None else plans
         self._unchanged = unchanged
         self.digests: dict[str, str] = {}
         self.skipped: list[str] = []
+
+    @property
+    def plans(self) -> tuple[FeedPlan, ...]:
+        return self._plans
 
     @property
     def feeds(self) -> int:

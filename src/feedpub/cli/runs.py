@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from feedpub.cli.summary import BuildOutcome, Upcoming
 from feedpub.errors import Problem
+from feedpub.model import ARCHIVE_FOLDER
 
 if TYPE_CHECKING:
     from feedpub.load.index import RecordIndex
@@ -35,6 +36,7 @@ def run_build(
 ) -> BuildOutcome:
     """Load the records, build and write; raises FeedpubError, never exits (serve --watch
     uses it too)."""
+    from feedpub.cli.incremental import incremental_run
     from feedpub.load.index import RecordIndex
     from feedpub.load.scan import scan_records
 
@@ -43,10 +45,12 @@ def run_build(
     index = RecordIndex.for_site(cache, site, str(articles))
     try:
         scan = scan_records(articles)
-        unchanged = _unchanged_run(index, scan, output, moment, strict)
-        if unchanged is not None:
-            return unchanged
-        return _full_run(site, articles, output, moment, strict, progress, index, scan)
+        outcome = _unchanged_run(index, scan, output, moment, strict)
+        if outcome is None:
+            outcome = incremental_run(site, articles, output, moment, index, scan)
+        if outcome is None:
+            outcome = _full_run(site, articles, output, moment, strict, progress, index, scan)
+        return outcome
     finally:
         index.close()
 
@@ -61,9 +65,9 @@ def _full_run(
     index: RecordIndex | None,
     scan: Scan | None,
 ) -> BuildOutcome:
-    from feedpub.build import FeedBuild
+    from feedpub.build import FILENAMES, FeedBuild
     from feedpub.build.lead import lead_text
-    from feedpub.build.select import next_release, stable_span, visible
+    from feedpub.build.select import next_release, renderer_files, stable_span, visible
     from feedpub.load import load_articles, read_body
     from feedpub.load.index import LastRun
     from feedpub.publish.local import write_files
@@ -96,12 +100,29 @@ def _full_run(
         held=len(loaded.listings) - len(visible(site, loaded.listings, moment)),
     )
     if index is not None and scan is not None and report is not None:
+        # Members before digests: a run killed between the two renders those feeds
+        # again, and so writes their members again.
+        skipped = set(built.skipped)
+        index.replace_members(output_key, {
+            document_of(plan.feed.path): plan.chosen for plan in built.plans
+            if plan.feed.file_path(FILENAMES[0]) not in skipped
+        } | {document_of(path): () for path in known.keys() - built.digests.keys()})  # fmt: skip
         index.save_feed_digests(output_key, {
             path: (digest, files_stamp(output, path)) for path, digest in built.digests.items()
         })  # fmt: skip
         since, until = stable_span(loaded.listings, moment)
-        index.save_run(output_key, LastRun(_inputs(scan), since, until, _remember(outcome)))
+        run = LastRun(scan.digest, renderer_files(), since, until, remember(outcome),
+                      json.dumps(scan.folders))  # fmt: skip
+        index.save_run(output_key, run)
     return outcome
+
+
+def document_of(feed_path: str) -> tuple[str, str]:
+    """(feed, month) of an archive document's path, (feed, "") of a feed's."""
+    head, archive, month = feed_path.rpartition(f"{ARCHIVE_FOLDER}/")
+    if archive and (not head or head.endswith("/")):
+        return head.rstrip("/"), month
+    return feed_path, ""
 
 
 def _unchanged_run(
@@ -110,6 +131,7 @@ def _unchanged_run(
     """The outcome of the last run, when nothing it was made from has changed: the same
     record files, a moment in the same span, every feed file as written. None otherwise."""
     from feedpub.build import FILENAMES
+    from feedpub.build.select import renderer_files
     from feedpub.model import file_in
     from feedpub.publish.local import WriteReport
 
@@ -118,7 +140,8 @@ def _unchanged_run(
     instant = moment.timestamp()
     if (
         last is None
-        or last.inputs != _inputs(scan)
+        or last.inputs != scan.digest
+        or last.renderer != renderer_files()
         or (last.valid_from is not None and instant < last.valid_from)
         or (last.valid_until is not None and instant >= last.valid_until)
     ):
@@ -146,14 +169,7 @@ def _unchanged_run(
     )
 
 
-def _inputs(scan: Scan) -> str:
-    # The record files, and the libraries that shape the bytes: an upgrade rebuilds.
-    from feedpub.build.select import renderer_files
-
-    return f"{scan.digest} {renderer_files()}"
-
-
-def _remember(outcome: BuildOutcome) -> str:
+def remember(outcome: BuildOutcome) -> str:
     following = outcome.next_release
     return json.dumps({
         "good": outcome.good,

@@ -20,7 +20,7 @@ import dataclasses
 import hashlib
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -34,7 +34,7 @@ from feedpub.model import Article, Dateline, Image, Listing, Site, Source
 
 CACHE_DIR = ".feedpub-cache"
 DATABASE = "records.sqlite"
-SCHEMA = 4
+SCHEMA = 6
 FLUSH_EVERY = 2000  # rows buffered before they are written (bounds a cold build's memory)
 
 _CREATE_RECORDS = (
@@ -52,13 +52,25 @@ _Row = tuple[Stat, Outcome]
 
 
 class LastRun(NamedTuple):
-    """A complete build: the digest of its record files' stats (Scan.digest), the span
-    of moments that show the same stories (None: unbounded), and its summary (JSON)."""
+    """A complete build: the digest of its record files' stats (Scan.digest), what the
+    rendering libraries were (renderer_files), the span of moments that show the same
+    stories (None: unbounded), its summary (JSON) and each folder's digest (JSON)."""
 
     inputs: str
+    renderer: str
     valid_from: float | None
     valid_until: float | None
     summary: str
+    folders: str
+
+
+class Member(NamedTuple):
+    """A story's place in a feed: the document it is in ("" for the feed itself)."""
+
+    key: str
+    published: float
+    id: str
+    doc: str
 
 
 class RecordIndex:
@@ -93,6 +105,7 @@ class RecordIndex:
                     connection.execute("DROP TABLE IF EXISTS records")
                     connection.execute("DROP TABLE IF EXISTS feeds")
                     connection.execute("DROP TABLE IF EXISTS runs")
+                    connection.execute("DROP TABLE IF EXISTS members")
                     connection.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (self.key,))
             connection.execute(_CREATE_RECORDS)
             connection.execute(
@@ -101,7 +114,20 @@ class RecordIndex:
             )
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS runs (output TEXT PRIMARY KEY, inputs TEXT, "
-                "valid_from REAL, valid_until REAL, summary TEXT)"
+                "renderer TEXT, valid_from REAL, valid_until REAL, summary TEXT, folders TEXT)"
+            )
+            connection.execute("CREATE INDEX IF NOT EXISTS records_claim ON records (claim_id)")
+            # Which document of which feed each story is in, for incremental runs.
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS members (output TEXT, feed TEXT, doc TEXT, "
+                "key TEXT, published REAL, id TEXT, PRIMARY KEY (output, feed, key))"
+            )
+            connection.execute(
+                "CREATE INDEX IF NOT EXISTS members_order "
+                "ON members (output, feed, published DESC, id)"
+            )
+            connection.execute(
+                "CREATE INDEX IF NOT EXISTS members_doc ON members (output, feed, doc)"
             )
             return connection
         except (sqlite3.Error, OSError, ValueError, TypeError):
@@ -174,7 +200,8 @@ class RecordIndex:
             return None
         try:
             row = self._connection.execute(
-                "SELECT inputs, valid_from, valid_until, summary FROM runs WHERE output = ?",
+                "SELECT inputs, renderer, valid_from, valid_until, summary, folders FROM runs "
+                "WHERE output = ?",
                 (output,),
             ).fetchone()
         except sqlite3.Error:
@@ -186,7 +213,7 @@ class RecordIndex:
         writing, so that a run killed half-way leaves no record of the one before)."""
         self._write("DELETE FROM runs WHERE output = ?", [(output,)])
         if run is not None:
-            self._write("INSERT INTO runs VALUES (?, ?, ?, ?, ?)", [(output, *run)])
+            self._write("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?)", [(output, *run)])
 
     def feed_digests(self, output: str) -> dict[str, tuple[str, str]]:
         """What each feed written to ``output`` was built from, by feed path, with the
@@ -206,6 +233,91 @@ class RecordIndex:
         self._write("DELETE FROM feeds WHERE output = ?", [(output,)])
         rows = [(output, path, digest, files) for path, (digest, files) in digests.items()]
         self._write("INSERT INTO feeds VALUES (?, ?, ?, ?)", rows)
+
+    def update_feed_digests(
+        self, output: str, changed: dict[str, tuple[str, str]], removed: Iterable[str]
+    ) -> None:
+        """Record the feeds an incremental run wrote, and forget those it removed."""
+        gone = [(output, path) for path in [*changed, *removed]]
+        self._write("DELETE FROM feeds WHERE output = ? AND path = ?", gone)
+        rows = [(output, path, digest, files) for path, (digest, files) in changed.items()]
+        self._write("INSERT INTO feeds VALUES (?, ?, ?, ?)", rows)
+
+    def rows_in_folders(self, folders: Iterable[str]) -> dict[str, tuple[Stat, Outcome]]:
+        """The stored rows of the records directly in each folder ("" for the top)."""
+        found: dict[str, tuple[Stat, Outcome]] = {}
+        for folder in folders:
+            for row in self._query(_SELECT_LISTED + " WHERE path > ? AND path < ?",
+                                   (folder, folder + "\U0010ffff")):  # fmt: skip
+                if "/" not in row[0][len(folder) :]:
+                    found[row[0]] = _row(row)
+        return found
+
+    def listings(self, keys: Iterable[str]) -> dict[str, Listing]:
+        """The stored Listings of these records."""
+        found: dict[str, Listing] = {}
+        chosen = list(keys)
+        for start in range(0, len(chosen), 500):  # SQLite's limit on parameters
+            batch = chosen[start : start + 500]
+            marks = ", ".join("?" * len(batch))
+            for row in self._query(_SELECT_LISTED + f" WHERE path IN ({marks})", batch):
+                listing = _row(row)[1].listing
+                if listing is not None:
+                    found[row[0]] = listing
+        return found
+
+    def claimed_by(self, article_id: str) -> str | None:
+        """The record that claims ``article_id``, if any."""
+        rows = self._query("SELECT path FROM records WHERE claim_id = ? LIMIT 1", (article_id,))
+        return rows[0][0] if rows else None
+
+    def newest_members(self, output: str, feed: str, limit: int) -> list[Member]:
+        """A feed's newest stories, in feed order."""
+        rows = self._query(
+            "SELECT key, published, id, doc FROM members WHERE output = ? AND feed = ? "
+            "ORDER BY published DESC, id LIMIT ?",
+            (output, feed, limit),
+        )
+        return [Member(*row) for row in rows]
+
+    def doc_members(self, output: str, feed: str, doc: str) -> list[Member]:
+        rows = self._query(
+            "SELECT key, published, id, doc FROM members WHERE output = ? AND feed = ? AND doc = ?",
+            (output, feed, doc),
+        )
+        return [Member(*row) for row in rows]
+
+    def archive_months(self, output: str, feed: str) -> list[str]:
+        """A feed's archive months, newest first."""
+        rows = self._query(
+            "SELECT DISTINCT doc FROM members WHERE output = ? AND feed = ? AND doc != '' "
+            "ORDER BY doc DESC",
+            (output, feed),
+        )
+        return [row[0] for row in rows]
+
+    def replace_members(
+        self, output: str, docs: Mapping[tuple[str, str], Sequence[Listing]]
+    ) -> None:
+        """Set the stories of each (feed, document); an empty list removes the document."""
+        self._write("DELETE FROM members WHERE output = ? AND feed = ? AND doc = ?",
+                    [(output, feed, doc) for feed, doc in docs])  # fmt: skip
+        rows = [
+            (output, feed, doc, listing.key, listing.published, listing.id)
+            for (feed, doc), listings in docs.items()
+            for listing in listings
+        ]
+        self._write("INSERT OR REPLACE INTO members VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+    def remove(self, paths: Iterable[str]) -> None:
+        """Forget the records of files that are gone."""
+        self._flush()
+        self._write("DELETE FROM records WHERE path = ?", [(path,) for path in paths])
+
+    def _query(self, statement: str, parameters: Sequence[object]) -> list[Any]:
+        if self._connection is None:
+            raise sqlite3.OperationalError("the index is closed")
+        return self._connection.execute(statement, parameters).fetchall()
 
     def _write(self, statement: str, rows: Sequence[tuple[object, ...]]) -> None:
         if self._connection is None or not rows:

@@ -38,6 +38,19 @@ class Scan:
         return sorted(path for path, _ in self._found)
 
     @functools.cached_property
+    def folders(self) -> dict[str, str]:
+        """A digest per folder ("" for the top, else "politics/2026/"), so that an
+        incremental run compares the stored stats of changed folders only."""
+        by_folder: dict[str, list[tuple[str, Stat | None]]] = {}
+        for path, stat in self._found:
+            folder = path[: path.rfind("/") + 1]
+            by_folder.setdefault(folder, []).append((path, stat))
+        return {
+            folder: hashlib.sha256(marshal.dumps(sorted(found))).hexdigest()
+            for folder, found in by_folder.items()
+        }
+
+    @functools.cached_property
     def stats(self) -> dict[str, Stat | None]:
         """By relative path; None: cannot be stat'ed (a broken link, say)."""
         return dict(self._found)
