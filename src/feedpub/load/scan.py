@@ -17,6 +17,7 @@ from pathlib import Path
 
 Stat = tuple[int, int, int]  # size, mtime in ns, inode: changes whenever the file does
 Folder = tuple[str, str, list[str]]  # the folder, its prefix in paths, its record names
+Found = tuple[str, list[tuple[str, "Stat | None"]]]  # a folder's prefix, its records' stats
 FORK_FROM = 8  # folders two levels down (e.g. section/year) before a fork pays off
 
 
@@ -25,35 +26,27 @@ class Scan:
     or changes in any way. Sorted paths and the stats by path are made when first
     asked for: a run that finds the digest unchanged never needs them."""
 
-    def __init__(self, found: list[tuple[str, Stat | None]]) -> None:
+    def __init__(self, found: list[Found]) -> None:
         self._found = found
-        # marshal: the fastest stable bytes for a list of tuples (a Python upgrade that
-        # changed them, or a file system that listed a folder in another order, would
-        # cost one full run, nothing more).
-        self.digest = hashlib.sha256(marshal.dumps(found)).hexdigest()
+        # A digest per folder ("" for the top, else "politics/2026/"), so that an
+        # incremental run compares the stored stats of changed folders only. marshal:
+        # the fastest stable bytes for a list of tuples (a Python upgrade that changed
+        # them, or a file system that listed a folder in another order, would cost one
+        # full run, nothing more).
+        self.folders = {
+            prefix: hashlib.sha256(marshal.dumps(entries)).hexdigest() for prefix, entries in found
+        }
+        self.digest = hashlib.sha256(marshal.dumps(sorted(self.folders.items()))).hexdigest()
 
     @functools.cached_property
     def records(self) -> list[str]:
         """Relative paths, sorted."""
-        return sorted(path for path, _ in self._found)
-
-    @functools.cached_property
-    def folders(self) -> dict[str, str]:
-        """A digest per folder ("" for the top, else "politics/2026/"), so that an
-        incremental run compares the stored stats of changed folders only."""
-        by_folder: dict[str, list[tuple[str, Stat | None]]] = {}
-        for path, stat in self._found:
-            folder = path[: path.rfind("/") + 1]
-            by_folder.setdefault(folder, []).append((path, stat))
-        return {
-            folder: hashlib.sha256(marshal.dumps(sorted(found))).hexdigest()
-            for folder, found in by_folder.items()
-        }
+        return sorted(path for _, entries in self._found for path, _ in entries)
 
     @functools.cached_property
     def stats(self) -> dict[str, Stat | None]:
         """By relative path; None: cannot be stat'ed (a broken link, say)."""
-        return dict(self._found)
+        return {path: stat for _, entries in self._found for path, stat in entries}
 
 
 def scan_records(articles_dir: Path, *, stats: bool = True) -> Scan:
@@ -66,7 +59,9 @@ def scan_records(articles_dir: Path, *, stats: bool = True) -> Scan:
     if not stats:
         for folder, prefix in deeper:
             _walk(folder, prefix, near)
-        return Scan([(prefix + name, None) for _, prefix, names in near for name in names])
+        return Scan(
+            [(prefix, [(prefix + name, None) for name in names]) for _, prefix, names in near]
+        )
     if len(deeper) < FORK_FROM or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
         return Scan(_stat_folders(near) + _scan_whole(deeper))
     return Scan(_stat_folders(near) + _scan_in_two(deeper))
@@ -100,14 +95,14 @@ def _walk(
             names.append(name)
 
 
-def _scan_whole(tops: list[tuple[str, str]]) -> list[tuple[str, Stat | None]]:
+def _scan_whole(tops: list[tuple[str, str]]) -> list[Found]:
     folders: list[Folder] = []
     for folder, prefix in tops:
         _walk(folder, prefix, folders)
     return _stat_folders(folders)
 
 
-def _scan_in_two(tops: list[tuple[str, str]]) -> list[tuple[str, Stat | None]]:
+def _scan_in_two(tops: list[tuple[str, str]]) -> list[Found]:
     """_scan_whole, every other folder walked and stat'ed by a forked child: stat calls
     are most of a quiet run, and they scale with cores. A fork copies only the calling
     thread, so the caller makes sure there is no other."""
@@ -128,20 +123,22 @@ def _scan_in_two(tops: list[tuple[str, str]]) -> list[tuple[str, Stat | None]]:
     _, status = os.waitpid(child, 0)
     if status != 0 or not data:
         return mine + _scan_whole(tops[1::2])  # the child failed: do its share here
-    theirs: list[tuple[str, Stat | None]] = marshal.loads(data)  # noqa: S302 our own child's
+    theirs: list[Found] = marshal.loads(data)  # noqa: S302 our own child's
     return mine + theirs
 
 
-def _stat_folders(folders: list[Folder]) -> list[tuple[str, Stat | None]]:
-    found: list[tuple[str, Stat | None]] = []
+def _stat_folders(folders: list[Folder]) -> list[Found]:
+    found: list[Found] = []
     for folder, prefix, names in folders:
+        if not names:
+            continue
         try:
             fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
         except OSError:
-            found += [(prefix + name, None) for name in names]
+            found.append((prefix, [(prefix + name, None) for name in names]))
             continue
         try:
-            found += [(prefix + name, _stat(name, fd)) for name in names]
+            found.append((prefix, [(prefix + name, _stat(name, fd)) for name in names]))
         finally:
             os.close(fd)
     return found
