@@ -275,11 +275,18 @@ class Feed:
     publisher: Agency
     entries: tuple[Entry, ...]
     hubs: tuple[str, ...] = ()
-    # RFC 5005 archives: an archive document names its month; links are feed folders.
-    archive: str | None = None  # e.g. "2026-10" for an archive document
+    # RFC 5005 archives: an archive document names its month, and its part when the
+    # month is split (see select.archive_documents); links are feed folders.
+    archive: str | None = None  # e.g. "2026-10", or "2026-10-2" for its second part
     current: str | None = None  # on an archive document: the subscription feed's folder
     prev_archive: str | None = None  # the next older archive document
     next_archive: str | None = None  # the next newer archive document
+
+    def archive_part(self) -> tuple[str, int] | None:
+        """An archive document's month and part (1 unless the month is split)."""
+        if self.archive is None:
+            return None
+        return self.archive[:7], int(self.archive[8:] or 1)
 
     def self_url(self, feeds_url: str, filename: str) -> str:
         return feeds_url + self.file_path(filename)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import feedparser  # type: ignore[import-untyped]
+import pytest
 from click.testing import CliRunner, Result
 from lxml import etree
 
@@ -83,7 +84,13 @@ def walk_json(output: Path, start: str) -> list[str]:
     return seen
 
 
-def test_walking_back_reaches_every_story_exactly_once(site_folder: SiteFolder) -> None:
+@pytest.mark.parametrize("part", [500, 3])  # 3: every month of the site split in parts
+def test_walking_back_reaches_every_story_exactly_once(
+    site_folder: SiteFolder, monkeypatch, part: int
+) -> None:  # type: ignore[no-untyped-def]
+    from feedpub.build import select
+
+    monkeypatch.setattr(select, "ARCHIVE_PART", part)
     expected = site_with_months(site_folder)
     assert build(site_folder).exit_code == EXIT_OK
     for feed, stories in expected.items():
@@ -93,6 +100,35 @@ def test_walking_back_reaches_every_story_exactly_once(site_folder: SiteFolder) 
             seen = walk(site_folder.output, prefix + name)
             assert sorted(seen) == sorted(stories), (feed, name)  # each exactly once
             assert seen == sorted(seen, reverse=True), (feed, name)  # newest first
+
+
+def test_a_big_month_is_split_into_parts_counted_from_its_oldest_story(
+    site_folder: SiteFolder, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from feedpub.build import select
+
+    monkeypatch.setattr(select, "ARCHIVE_PART", 3)
+    site_with_months(site_folder)  # eight stories a month, s00 to s07 in August
+    assert build(site_folder).exit_code == EXIT_OK
+    august = {
+        name: [i["id"].rsplit(":", 1)[1] for i in json.loads(
+            (site_folder.output / "archive" / name / "feed.json").read_bytes())["items"]]
+        for name in ("2026-08", "2026-08-2", "2026-08-3")
+    }  # fmt: skip
+    assert august == {"2026-08": ["s02", "s01", "s00"], "2026-08-2": ["s05", "s04", "s03"],
+                      "2026-08-3": ["s07", "s06"]}  # fmt: skip
+    part = json.loads((site_folder.output / "archive/2026-08-2/feed.json").read_bytes())
+    assert part["_feedpub"]["archive"]["month"] == "2026-08"
+    assert part["_feedpub"]["archive"]["part"] == 2
+    assert part["title"] == "Test Agency — archive 2026-08, part 2"
+    assert local(part["next_url"]) == "archive/2026-08/feed.json"  # older: part 1
+    # A change in the newest part leaves the older parts alone.
+    site_folder.add("s07.md", record(id="s07", sections="[politics]",
+                                     published="2026-08-22T10:00:00+03:30", headline="New"))  # fmt: skip
+    first = site_folder.output / "archive/2026-08/rss.xml"
+    stamp = first.stat().st_mtime_ns
+    assert build(site_folder).exit_code == EXIT_OK
+    assert first.stat().st_mtime_ns == stamp
 
 
 def test_archive_documents_are_marked_linked_and_valid(site_folder: SiteFolder) -> None:

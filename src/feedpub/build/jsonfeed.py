@@ -49,9 +49,12 @@ def jsonfeed_file(feed: Feed, feeds_url: str) -> FeedFile:
         del document["hubs"]
     if document["next_url"] is None:
         del document["next_url"]
-    if feed.archive is not None:
+    archive = feed.archive_part()
+    if archive is not None:
+        month, part = archive
         document["_feedpub"]["archive"] = _compact({
-            "month": feed.archive,
+            "month": month,
+            "part": part if part > 1 else None,
             "current": _url(feeds_url, feed.current or ""),
             "newer": _url(feeds_url, feed.next_archive) if feed.next_archive else None,
         })  # fmt: skip

@@ -169,9 +169,13 @@ def choose_feeds(site: Site, listings: Iterable[Listing], now: datetime) -> tupl
     archives: list[FeedPlan] = []
 
     def add(feed: Feed, ordered: list[Listing]) -> None:
-        months = _by_month(ordered[site.items_per_feed :])
-        plans = feed_documents(feed, ordered[: site.items_per_feed], [m for m, _ in months],
-                               dict(months), moment, fallback)  # fmt: skip
+        documents = [
+            document
+            for month, stories in _by_month(ordered[site.items_per_feed :])
+            for document in archive_documents(month, stories)
+        ]
+        plans = feed_documents(feed, ordered[: site.items_per_feed], [d for d, _ in documents],
+                               dict(documents), moment, fallback)  # fmt: skip
         current.append(plans[0])
         archives.extend(plans[1:])
 
@@ -186,6 +190,30 @@ def choose_feeds(site: Site, listings: Iterable[Listing], now: datetime) -> tupl
     return (*current, *archives)
 
 
+ARCHIVE_PART = 500  # stories per archive document: a bigger month is split into parts
+
+
+def archive_documents(month: str, stories: list[Listing]) -> list[tuple[str, list[Listing]]]:
+    """A month's archived stories (in feed order) as archive documents, newest first:
+    one when they fit, else parts of ARCHIVE_PART counted from the oldest story, named
+    "2026-10", "2026-10-2", ... Stories slide into a month at its newest end, so only
+    its newest part changes then, and no document grows past a few hundred stories."""
+    count = len(stories)
+    if count <= ARCHIVE_PART:
+        return [(month, stories)]
+    parts = -(-count // ARCHIVE_PART)
+    return [
+        (month if part == 1 else f"{month}-{part}",
+         stories[max(count - part * ARCHIVE_PART, 0) : count - (part - 1) * ARCHIVE_PART])
+        for part in range(parts, 0, -1)
+    ]  # fmt: skip
+
+
+def document_order(name: str) -> tuple[str, int]:
+    """Sort key of archive document names, oldest first: by month, then part."""
+    return name[:7], int(name[8:] or 1)
+
+
 def feed_documents(
     feed: Feed,
     current: list[Listing],
@@ -194,10 +222,10 @@ def feed_documents(
     now: float,
     fallback: tuple[Listing, bool] | None = None,
 ) -> list[FeedPlan]:
-    """The plans of one feed: the feed itself (``current``, its newest stories), then the
-    archive document of each month in ``members``. ``months`` names every archive month
-    of the feed, newest first, for the links between documents; ``members`` may hold
-    only some of them (an incremental run plans only the documents that changed)."""
+    """The plans of one feed: the feed itself (``current``, its newest stories), then each
+    archive document in ``members``. ``months`` names every archive document of the
+    feed, newest first (see archive_documents), for the links between them; ``members``
+    may hold only some (an incremental run plans only the documents that changed)."""
     folders = {month: _archive_folder(feed.path, month) for month in months}
 
     def plan(document: Feed, stories: list[Listing]) -> FeedPlan:
@@ -212,7 +240,7 @@ def feed_documents(
         document = dataclasses.replace(
             feed,
             path=folders[month],
-            title=f"{feed.title} — archive {month}",
+            title=f"{feed.title} — archive {_document_title(month)}",
             archive=month,
             hubs=(),  # nobody subscribes to an archive document
             current=feed.path,
@@ -229,6 +257,11 @@ def in_feed_order(listings: list[Listing]) -> list[Listing]:
     listings.sort(key=attrgetter("id"))
     listings.sort(key=attrgetter("published"), reverse=True)  # stable: ids stay in order
     return listings
+
+
+def _document_title(name: str) -> str:
+    month, part = document_order(name)
+    return month if part == 1 else f"{month}, part {part}"
 
 
 def _latest(listing: Listing, now: float) -> float:

@@ -167,7 +167,12 @@ def _replan_feed(
     result: Replanned,
 ) -> bool:
     """Plan the documents of ``feed`` that the change touches, into ``result``."""
-    from feedpub.build.select import feed_documents, in_feed_order
+    from feedpub.build.select import (
+        archive_documents,
+        document_order,
+        feed_documents,
+        in_feed_order,
+    )
     from feedpub.model import ARCHIVE_FOLDER, file_in
 
     size = site.items_per_feed
@@ -183,49 +188,54 @@ def _replan_feed(
     current = in_feed_order([known[key] for key in kept] + news)[:size]
     if not current:
         return False  # an empty feed is dated by the whole site: the full run knows how
-    now_current = [item.key for item in current]
-    arriving: dict[str, list[Listing]] = {}  # month -> stories newly archived there
+    now_current = {item.key for item in current}
+    # Stories newly archived (new ones, and those the feed no longer shows), by month;
+    # and every story that leaves the archive document it was in.
+    arriving: dict[str, list[Listing]] = {}
     for item in [*news, *(known[k] for k in was_current if k in known)]:
         if item.key not in now_current:
             arriving.setdefault(item.month, []).append(item)
-    leaving = {item.key for item in olds} | {k for k in now_current if k not in was_current}
-    touched = set(arriving)
-    touched |= {item.month for item in olds if item.key not in was_current}
-    touched |= {known[k].month for k in now_current if k not in was_current and k in known}
-    months_before = index.archive_months(output, feed.path)
-    members: dict[str, list[Listing]] = {}
-    for month in sorted(touched):
-        stored = [m.key for m in index.doc_members(output, feed.path, month)]
-        staying = [k for k in stored if k not in leaving and k not in arriving_keys(arriving)]
+    leaving = gone | {k for k in now_current if k not in was_current}
+    months = set(arriving)
+    months |= {item.month for item in olds if item.key not in was_current}
+    months |= {known[k].month for k in now_current if k not in was_current and k in known}
+    before = sorted(index.archive_documents(output, feed.path), key=document_order, reverse=True)
+    documents: dict[str, list[Listing]] = {}  # the planned ones; [] for those now gone
+    for month in sorted(months):
+        old_documents = [name for name in before if name[:7] == month]
+        staying = [
+            m.key
+            for name in old_documents
+            for m in index.doc_members(output, feed.path, name)
+            if m.key not in leaving
+        ]
         listings = index.listings(staying)
         if len(listings) != len(staying):
             return False
-        members[month] = in_feed_order([listings[k] for k in staying] + arriving.get(month, []))
-    months = sorted(
-        (set(months_before) - {m for m, items in members.items() if not items})
-        | {m for m, items in members.items() if items},
+        stories = in_feed_order([listings[k] for k in staying] + arriving.get(month, []))
+        parts = dict(archive_documents(month, stories)) if stories else {}
+        documents |= {name: [] for name in old_documents} | parts
+    after = sorted(
+        {name for name in before if name[:7] not in months}
+        | {name for name, items in documents.items() if items},
+        key=document_order,
         reverse=True,
     )
-    for month in set(months) - set(members):  # a neighbour whose links changed
-        if _links(months_before, month) != _links(months, month):
-            stored = [m.key for m in index.doc_members(output, feed.path, month)]
+    for name in set(after) - set(documents):  # a neighbour whose links changed
+        if _links(before, name) != _links(after, name):
+            stored = [m.key for m in index.doc_members(output, feed.path, name)]
             listings = index.listings(stored)
             if len(listings) != len(stored):
                 return False
-            members[month] = in_feed_order(list(listings.values()))
-    shown = {m: items for m, items in members.items() if items}
-    plans = feed_documents(feed, current, months, shown, moment.timestamp())
-    result.plans.extend(plans)
+            documents[name] = in_feed_order(list(listings.values()))
+    shown = {name: items for name, items in documents.items() if items}
+    result.plans.extend(feed_documents(feed, current, after, shown, moment.timestamp()))
     result.members[(feed.path, "")] = tuple(current)
-    for month, items in members.items():
-        result.members[(feed.path, month)] = tuple(items)
+    for name, items in documents.items():
+        result.members[(feed.path, name)] = tuple(items)
         if not items:
-            result.removed.append(file_in(feed.path, f"{ARCHIVE_FOLDER}/{month}"))
+            result.removed.append(file_in(feed.path, f"{ARCHIVE_FOLDER}/{name}"))
     return True
-
-
-def arriving_keys(arriving: dict[str, list[Listing]]) -> set[str]:
-    return {item.key for items in arriving.values() for item in items}
 
 
 def _links(months: list[str], month: str) -> tuple[str | None, str | None]:

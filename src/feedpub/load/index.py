@@ -287,11 +287,10 @@ class RecordIndex:
         )
         return [Member(*row) for row in rows]
 
-    def archive_months(self, output: str, feed: str) -> list[str]:
-        """A feed's archive months, newest first."""
+    def archive_documents(self, output: str, feed: str) -> list[str]:
+        """The names of a feed's archive documents ("2026-10", "2026-10-2"...)."""
         rows = self._query(
-            "SELECT DISTINCT doc FROM members WHERE output = ? AND feed = ? AND doc != '' "
-            "ORDER BY doc DESC",
+            "SELECT DISTINCT doc FROM members WHERE output = ? AND feed = ? AND doc != ''",
             (output, feed),
         )
         return [row[0] for row in rows]
