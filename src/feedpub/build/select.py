@@ -126,7 +126,7 @@ RENDERERS = {"feedgen": "feedgen", "lxml": "lxml", "markdown-it-py": "markdown_i
 def renderer_versions() -> str:
     import importlib.metadata  # slow to import: only full runs need it
 
-    versions = [f"feedpub {__version__}"]
+    versions = [f"feedpub {__version__} {own_files()}"]
     for name in RENDERERS:
         try:
             versions.append(f"{name} {importlib.metadata.version(name)}")
@@ -135,11 +135,25 @@ def renderer_versions() -> str:
     return ", ".join(versions)
 
 
+@functools.cache
+def own_files() -> str:
+    """A digest of feedpub's own modules: a change to the code (a checkout, an editable
+    install) renders every feed again, as an upgrade does, even without a new version."""
+    package = os.path.dirname(os.path.abspath(__file__ + "/.."))
+    found = []
+    for folder, _, names in os.walk(package):
+        for name in sorted(names):
+            if name.endswith(".py"):
+                info = os.stat(os.path.join(folder, name))
+                found.append(f"{folder[len(package):]}/{name} {info.st_size} {info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(sorted(found)).encode()).hexdigest()[:16]
+
+
 def renderer_files() -> str:
     """Where feedpub and the rendering libraries are installed, and when: any upgrade or
     reinstall changes it. Cheaper than renderer_versions, for a run that only asks
     whether anything changed."""
-    stamps = [f"feedpub {__version__}"]
+    stamps = [f"feedpub {__version__} {own_files()}"]
     for module in RENDERERS.values():
         spec = importlib.util.find_spec(module)
         origin = spec.origin if spec is not None else None
