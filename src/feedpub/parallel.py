@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, TypeVar
@@ -36,10 +37,14 @@ def ordered_map(
     Items go to a process ``chunk`` at a time (fewer, larger messages), and at most
     ``window`` chunks per process are in flight, so memory stays bounded however many
     items there are."""
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor  # slow to import; rarely needed
 
+    # A fork copies only the calling thread: with others running (serve --watch), a
+    # clean server process forks the workers instead.
+    context = multiprocessing.get_context("forkserver" if threading.active_count() > 1 else None)
     ahead = window * processes
-    with ProcessPoolExecutor(max_workers=processes) as pool:
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
         pending: deque[Future[list[R]]] = deque()
         for batch in _batches(items, chunk):
             pending.append(pool.submit(_run, function, batch))

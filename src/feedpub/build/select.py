@@ -145,7 +145,7 @@ def own_files() -> str:
         for name in sorted(names):
             if name.endswith(".py"):
                 info = os.stat(os.path.join(folder, name))
-                found.append(f"{folder[len(package):]}/{name} {info.st_size} {info.st_mtime_ns}")
+                found.append(f"{folder[len(package) :]}/{name} {info.st_size} {info.st_mtime_ns}")
     return hashlib.sha256("\n".join(sorted(found)).encode()).hexdigest()[:16]
 
 
