@@ -8,6 +8,7 @@ the spec asks extensions to ("keys that start with an underscore").
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from json.encoder import encode_basestring as _encode_string
 from typing import Any
 
@@ -77,29 +78,25 @@ def _pretty(value: object, newline: str, parts: list[str]) -> None:
     if isinstance(value, str):
         parts.append(_encode_string(value))
     elif isinstance(value, dict):
-        if not value:
-            parts.append("{}")
-            return
-        inner = newline + "  "
-        opening = "{" + inner
-        for key, item in value.items():
-            parts.append(opening + _encode_string(key) + ": ")
-            _pretty(item, inner, parts)
-            opening = "," + inner
-        parts.append(newline + "}")
+        members = ((_encode_string(key) + ": ", item) for key, item in value.items())
+        _pretty_members(members, "{}", newline, parts)
     elif isinstance(value, list):
-        if not value:
-            parts.append("[]")
-            return
-        inner = newline + "  "
-        opening = "[" + inner
-        for item in value:
-            parts.append(opening)
-            _pretty(item, inner, parts)
-            opening = "," + inner
-        parts.append(newline + "]")
+        _pretty_members((("", item) for item in value), "[]", newline, parts)
     else:  # numbers, booleans, null
         parts.append(json.dumps(value))
+
+
+def _pretty_members(
+    members: Iterator[tuple[str, object]], brackets: str, newline: str, parts: list[str]
+) -> None:
+    """An object's or an array's members, one a line, each after its label (a key)."""
+    inner = newline + "  "
+    opening = brackets[0] + inner
+    for label, item in members:
+        parts.append(opening + label)
+        _pretty(item, inner, parts)
+        opening = "," + inner
+    parts.append(brackets if opening[0] == brackets[0] else newline + brackets[1])
 
 
 def _url(feeds_url: str, path: str) -> str:

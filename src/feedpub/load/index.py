@@ -29,7 +29,7 @@ from feedpub import __version__
 from feedpub.errors import Problem
 from feedpub.load.articles import Outcome
 from feedpub.load.record import RecordResult
-from feedpub.load.scan import Stat
+from feedpub.load.scan import Stat, no_cycle_collection
 from feedpub.model import Article, Dateline, Image, Listing, Site, Source
 
 CACHE_DIR = ".feedpub-cache"
@@ -142,8 +142,9 @@ class RecordIndex:
             self._loaded = {}
             if self._connection is not None:
                 try:
-                    rows = self._connection.execute(_SELECT_LISTED).fetchall()
-                    self._loaded = {row[0]: _row(row) for row in rows}
+                    with no_cycle_collection():
+                        rows = self._connection.execute(_SELECT_LISTED).fetchall()
+                        self._loaded = {row[0]: _row(row) for row in rows}
                 except (sqlite3.Error, ValueError, TypeError):
                     self.close()
                     self._discard()

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
 import marshal
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 Stat = tuple[int, int, int]  # size, mtime in ns, inode: changes whenever the file does
@@ -49,10 +51,29 @@ class Scan:
         return {path: stat for _, entries in self._found for path, stat in entries}
 
 
+@contextlib.contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small acyclic records
+    (tuples of strings and numbers): it would walk them again and again for nothing,
+    a quarter of the time of a scan of 100,000 records."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def scan_records(articles_dir: Path, *, stats: bool = True) -> Scan:
     """Every ``*.md`` under ``articles_dir``, with its stat unless ``stats`` is false;
     README.md files and anything hidden (editor backups, .git) are not records, and
     linked folders are not entered."""
+    with no_cycle_collection():
+        return _scan(articles_dir, stats)
+
+
+def _scan(articles_dir: Path, stats: bool) -> Scan:
     near: list[Folder] = []
     deeper: list[tuple[str, str]] = []  # folders two levels down, each walked whole
     _walk(str(articles_dir), "", near, depth=1, deeper=deeper)
