@@ -45,20 +45,17 @@ class FeedBuild:
     def __init__(
         self,
         site: Site,
-        listings: Iterable[Listing],
-        now: datetime,
+        plans: tuple[FeedPlan, ...],
         fetch: Callable[[Listing], Article],
         read_body: Callable[[Article], str],
         unchanged: Callable[[str, str], bool],
-        *,
-        plans: tuple[FeedPlan, ...] | None = None,
     ) -> None:
-        """``plans``: feeds already chosen (an incremental run's); else every feed of
-        ``listings`` at ``now``."""
+        """``plans``: the feeds chosen (choose_feeds: all of them; an incremental run:
+        those a change touches)."""
         self._site = site
         self._fetch = fetch
         self._read_body = read_body
-        self._plans = choose_feeds(site, listings, now) if plans is None else plans
+        self._plans = plans
         self._unchanged = unchanged
         self.digests: dict[str, str] = {}
         self.skipped: list[str] = []
@@ -135,7 +132,8 @@ def build_feeds(
     by_key = {article.id: article for article in articles}
     listings = [listing_of(article, key) for key, article in by_key.items()]
     fetch = functools.partial(_fetch_from, by_key)
-    return tuple(FeedBuild(site, listings, now, fetch, read_body, lambda path, digest: False))
+    plans = choose_feeds(site, listings, now)
+    return tuple(FeedBuild(site, plans, fetch, read_body, lambda path, digest: False))
 
 
 def _fetch_from(articles: dict[str, Article], listing: Listing) -> Article:

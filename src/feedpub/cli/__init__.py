@@ -195,14 +195,15 @@ def check(config: Path, articles: Path, now: str | None) -> None:
     """Validate the configuration and every record; write nothing."""
     from feedpub.build import FeedBuild
     from feedpub.build.lead import lead_text
+    from feedpub.build.select import choose_feeds
     from feedpub.load import load_articles, load_site, read_body
 
     with _exits():
         site = load_site(config, articles)
         moment = _parse_now(now, site)
         loaded = load_articles(articles, site, str(articles), lead=lead_text)
-        built = FeedBuild(site, loaded.listings, moment, loaded.fetch, read_body,
-                         lambda path, digest: False)  # fmt: skip
+        plans = choose_feeds(site, loaded.listings, moment)
+        built = FeedBuild(site, plans, loaded.fetch, read_body, lambda path, digest: False)
         for _ in built:  # every feed is built and checked, one at a time, and dropped
             pass
     for problem in loaded.problems:

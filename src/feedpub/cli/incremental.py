@@ -258,7 +258,7 @@ def _write(
     replanned: Replanned,
 ) -> BuildOutcome:
     from feedpub.build import FILENAMES, FeedBuild
-    from feedpub.build.select import EPOCH, renderer_files
+    from feedpub.build.select import renderer_files
     from feedpub.load import read_body
     from feedpub.load.index import LastRun
     from feedpub.model import file_in
@@ -280,8 +280,7 @@ def _write(
     planned = {plan.feed.path for plan in replanned.plans}
     others = [p for p in known if p not in planned and p not in replanned.removed]
     index.save_run(output_key, None)  # a run killed from here on leaves no record
-    built = FeedBuild(site, [], EPOCH, fetch, read_body, unchanged,
-                      plans=tuple(replanned.plans))  # fmt: skip
+    built = FeedBuild(site, tuple(replanned.plans), fetch, read_body, unchanged)
     kept = [file_in(path, name) for path in others for name in FILENAMES]
     # built.skipped fills while the build is iterated: chained, it is read after.
     report = write_files(built, output, kept=itertools.chain(kept, built.skipped))

@@ -67,7 +67,13 @@ def _full_run(
 ) -> BuildOutcome:
     from feedpub.build import FILENAMES, FeedBuild
     from feedpub.build.lead import lead_text
-    from feedpub.build.select import next_release, renderer_files, stable_span, visible
+    from feedpub.build.select import (
+        choose_feeds,
+        next_release,
+        renderer_files,
+        stable_span,
+        visible,
+    )
     from feedpub.load import load_articles, read_body
     from feedpub.load.index import LastRun
     from feedpub.publish.local import write_files
@@ -82,7 +88,8 @@ def _full_run(
         # Skipped only while the files written last time are still exactly those.
         return known.get(path) == (digest, files_stamp(output, path))
 
-    built = FeedBuild(site, loaded.listings, moment, loaded.fetch, read_body, unchanged)
+    plans = choose_feeds(site, loaded.listings, moment)
+    built = FeedBuild(site, plans, loaded.fetch, read_body, unchanged)
     report = None
     if not (strict and loaded.problems):  # --strict: nothing is written at all
         report = write_files(built, output, kept=built.skipped)
