@@ -35,13 +35,18 @@ def write_files(
     written: list[str] = []
     unchanged: list[str] = []
     remove_leftover_temporaries(output_dir)
+    folders: list[Path] = []
     for file in files:
         target = output_dir / file.path
         if _has_content(target, file.content):
             unchanged.append(file.path)
             continue
-        atomic_write(target, file.content)
+        atomic_write(target, file.content, sync_folder=False)
         written.append(file.path)
+        if not folders or folders[-1] != target.parent:
+            folders.append(target.parent)
+    for folder in dict.fromkeys(folders):  # once per folder, not per file: three share one
+        _sync_directory(folder)
     unchanged += kept  # read only now: the build may fill it while ``files`` is iterated
     removed = remove_stale_feeds(output_dir, set(written) | set(unchanged))
     return WriteReport(tuple(written), tuple(unchanged), removed)
@@ -101,8 +106,9 @@ def _has_content(path: Path, content: bytes) -> bool:
         raise OutputError(f"{path}: cannot be read ({error.strerror})") from error
 
 
-def atomic_write(path: Path, content: bytes) -> None:
-    """Replace ``path`` with ``content`` so that readers see the old file or the new one."""
+def atomic_write(path: Path, content: bytes, *, sync_folder: bool = True) -> None:
+    """Replace ``path`` with ``content`` so that readers see the old file or the new one.
+    ``sync_folder=False``: the caller makes the rename durable (see _sync_directory)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -119,7 +125,8 @@ def atomic_write(path: Path, content: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise OutputError(f"{path}: cannot write ({error.strerror})") from error
-    _sync_directory(path.parent)
+    if sync_folder:
+        _sync_directory(path.parent)
 
 
 def _sync_directory(directory: Path) -> None:
