@@ -1,7 +1,8 @@
 """An incremental run writes exactly what a cold build of the same records writes.
 
 Each scenario applies a seeded sequence of the changes newsrooms make (a story edited,
-filed, spiked, redated, moved to another desk; a new month opened or emptied) and after
+filed, spiked, redated, moved to another desk or its file to another folder; a new
+month opened or emptied), over records in nested folders, and after
 every step compares the warm output folder, built incrementally where it can be, with
 a cold build into an empty folder with an empty cache.
 """
@@ -62,9 +63,11 @@ def test_incremental_runs_equal_cold_builds(
         site_folder.config.read_text().replace("items_per_feed: 50", "items_per_feed: 4")
     )
     rng = random.Random(seed)  # noqa: S311 (test data, not secrets)
-    stories = dict.fromkeys(range(30), 0)
-    for number in stories:
-        site_folder.add(f"{number:03}.md", story(rng, number))
+    folders = ["", "desk-a/", "desk-a/2026/", "desk-b/", "desk-b/2025/old/"]
+    where = {number: f"{rng.choice(folders)}{number:03}.md" for number in range(30)}
+    versions = dict.fromkeys(where, 0)
+    for number, path in where.items():
+        site_folder.add(path, story(rng, number))
     warm, cache = tmp_path / "warm", tmp_path / "cache"
     assert build(site_folder, warm, cache).exit_code == EXIT_OK
 
@@ -78,28 +81,34 @@ def test_incremental_runs_equal_cold_builds(
         return outcome
 
     monkeypatch.setattr(feedpub.cli.incremental, "incremental_run", counting)
+    actions = ["edit", "edit", "redate", "desk", "add", "add", "remove", "move", "two"]
     for step in range(30):
-        action = rng.choice(["edit", "edit", "redate", "desk", "add", "add", "remove", "two"])
+        action = rng.choice(actions)
         for _ in range(2 if action == "two" else 1):
-            number = rng.choice(sorted(stories))
-            if action in ("add", "two") or not stories:
-                number = max(stories, default=0) + 1
-                stories[number] = 0
-            elif action == "remove" and len(stories) > 8:
-                del stories[number]
-                (site_folder.articles / f"{number:03}.md").unlink()
-                continue
-            else:
-                stories[number] += 1
-            text = story(rng, number, edit=stories[number])
-            old = site_folder.articles / f"{number:03}.md"
-            if action == "edit":  # same date and desks, new words
-                text = old.read_text().replace(f"version {stories[number] - 1}",
-                                               f"version {stories[number]}")  # fmt: skip
+            number = rng.choice(sorted(where))
+            old = site_folder.articles / where[number]
+            if action in ("add", "two"):
+                number = max(where) + 1
+                where[number], versions[number] = f"{rng.choice(folders)}{number:03}.md", 0
+                site_folder.add(where[number], story(rng, number))
+            elif action == "remove" and len(where) > 8:
+                old.unlink()
+                del where[number]
+            elif action == "move":  # the same record, filed in another folder
+                text = old.read_text()
+                old.unlink()
+                where[number] = f"{rng.choice(folders)}{number:03}.md"
+                site_folder.add(where[number], text)
+            elif action == "edit":  # same date and desks, new words
+                versions[number] += 1
+                old.write_text(old.read_text().replace(f"version {versions[number] - 1}",
+                                                       f"version {versions[number]}"))  # fmt: skip
             elif action == "desk":  # same story, other desks
                 desks = "[" + ", ".join(rng.sample(SECTIONS, rng.randint(1, 3))) + "]"
-                text = re.sub(r"sections: \[.*\]", f"sections: {desks}", old.read_text())
-            site_folder.add(f"{number:03}.md", text)
+                old.write_text(re.sub(r"sections: \[.*\]", f"sections: {desks}", old.read_text()))
+            else:  # redated, and rewritten
+                versions[number] += 1
+                old.write_text(story(rng, number, edit=versions[number]))
         assert build(site_folder, warm, cache).exit_code == EXIT_OK
         incremental.append(taken[-1])
         cold = tmp_path / f"cold{step}"

@@ -189,6 +189,7 @@ def test_a_run_with_nothing_changed_reads_no_record_and_says_the_same(
     site_folder.add("a.md", record(id="a"))
     site_folder.add("held.md", record(id="held", extra="embargo: 2026-11-28T06:00:00+03:30"))
     site_folder.add("bad.md", record(id="bad", published="soon"))
+    site_folder.age()
     first = build(site_folder, site_folder.output, "--json")
     before = files(site_folder.output)
     no_loading(monkeypatch)
@@ -208,6 +209,7 @@ def test_a_moment_outside_the_last_runs_span_builds_again(
 ) -> None:  # type: ignore[no-untyped-def]
     site_folder.add("a.md", record(id="a", published="2026-11-18T10:42:00+03:30"))
     site_folder.add("b.md", record(id="b", published="2026-11-20T10:42:00+03:30"))
+    site_folder.age()
     assert build(site_folder, site_folder.output).exit_code == EXIT_OK
     assert b":b<" in (site_folder.output / "rss.xml").read_bytes()
     earlier = CliRunner().invoke(main, [
@@ -239,3 +241,20 @@ def test_an_upgrade_of_a_rendering_library_builds_again(
                         lambda self, plan: rendered.append(plan.feed.path) or real(self, plan))  # fmt: skip
     assert build(site_folder, site_folder.output).exit_code == EXIT_OK
     assert rendered == ["", "politics", "world", "photo"]
+
+
+def test_a_file_changed_again_within_a_timestamp_tick_is_still_read(
+    site_folder: SiteFolder,
+) -> None:
+    # A coarse file-system clock can give two writes a moment apart the same mtime; with
+    # the same size and inode the stat cannot tell them apart. A file modified just
+    # before a run is therefore read again by the next run, whatever its stat says.
+    story = site_folder.add("a.md", record(id="a", headline="First headline"))
+    assert build(site_folder, site_folder.output).exit_code == EXIT_OK
+    stamp = story.stat()
+    with story.open("r+b") as stream:  # in place: the same inode
+        stream.write(story.read_bytes().replace(b"First headline", b"Other headline"))
+    os.utime(story, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # the clock did not move
+    assert (story.stat().st_size, story.stat().st_ino) == (stamp.st_size, stamp.st_ino)
+    assert build(site_folder, site_folder.output).exit_code == EXIT_OK
+    assert b"Other headline" in (site_folder.output / "rss.xml").read_bytes()

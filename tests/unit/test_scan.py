@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,9 @@ def articles(tmp_path: Path) -> Path:
     (root / "README.md").write_text("not a record")
     (root / ".hidden.md").write_text("not a record")
     (root / "world" / "notes.txt").write_text("not a record")
+    old = time.time_ns() - 3600 * 1_000_000_000  # written well before the scans below
+    for path in root.rglob("*"):
+        os.utime(path, ns=(old, old))
     return root
 
 
@@ -59,10 +63,24 @@ def test_the_digest_changes_with_any_record_file(articles: Path) -> None:
     assert scan_records(articles).digest == before
     story = articles / "world/2025/s1.md"
     story.write_text("an edit in place")
+    a_while_ago = time.time_ns() - 600 * 1_000_000_000
+    os.utime(story, ns=(a_while_ago, a_while_ago))
     edited = scan_records(articles).digest
     assert edited != before
     (articles / "world/2025/new.md").write_text("x")
+    os.utime(articles / "world/2025/new.md", ns=(a_while_ago, a_while_ago))
     added = scan_records(articles).digest
     assert added not in (before, edited)
     (articles / "world/2025/new.md").unlink()
     assert scan_records(articles).digest == edited
+
+
+def test_a_file_modified_moments_ago_makes_its_folder_untrusted(articles: Path) -> None:
+    (articles / "photo/2026/s0.md").write_text("just now")
+    first, second = scan_records(articles), scan_records(articles)
+    assert first.folders["photo/2026/"] != second.folders["photo/2026/"]  # never repeated
+    assert first.folders["world/2026/"] == second.folders["world/2026/"]
+    stat = first.stats["photo/2026/s0.md"]
+    assert stat is not None and first.trusted(stat) != stat  # stored so as never to match
+    old = first.stats["world/2026/s0.md"]
+    assert old is not None and first.trusted(old) == old

@@ -285,7 +285,7 @@ def _write(
     # built.skipped fills while the build is iterated: chained, it is read after.
     report = write_files(built, output, kept=itertools.chain(kept, built.skipped))
     for path, result in change.results.items():
-        index.put(path, scan.stats[path] or (0, 0, 0), result, change.new[path])
+        index.put(path, scan.trusted(scan.stats[path] or (0, -1, 0)), result, change.new[path])
     index.remove(change.old.keys() - change.new.keys())
     index.replace_members(output_key, replanned.members)
     index.update_feed_digests(

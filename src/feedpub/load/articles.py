@@ -87,7 +87,7 @@ def load_articles(
         outcomes[relative] = Outcome(result.claim, result.problems, listing)
         stat = stats.get(relative)
         if index is not None and stat is not None:
-            index.put(relative, stat, result, listing)
+            index.put(relative, scan.trusted(stat), result, listing)
         elif article is not None:
             held[relative] = article
         if progress is not None:

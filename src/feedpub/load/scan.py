@@ -14,6 +14,7 @@ import hashlib
 import marshal
 import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,7 @@ Stat = tuple[int, int, int]  # size, mtime in ns, inode: changes whenever the fi
 Folder = tuple[str, str, list[str]]  # the folder, its prefix in paths, its record names
 Found = tuple[str, list[tuple[str, "Stat | None"]]]  # a folder's prefix, its records' stats
 FORK_FROM = 8  # folders two levels down (e.g. section/year) before a fork pays off
+RACY_NS = 2_000_000_000  # a file modified this shortly before a scan is read again next time
 
 
 class Scan:
@@ -28,17 +30,28 @@ class Scan:
     or changes in any way. Sorted paths and the stats by path are made when first
     asked for: a run that finds the digest unchanged never needs them."""
 
-    def __init__(self, found: list[Found]) -> None:
+    def __init__(self, found: list[Found], started_ns: int) -> None:
         self._found = found
+        # A file changed again within the file system's timestamp tick of being stat'ed
+        # keeps its stat (when its size stays the same too). So a file modified shortly
+        # before the scan is "racy" (as in git): not to be trusted by its stat next time.
+        self._racy_from = started_ns - RACY_NS
         # A digest per folder ("" for the top, else "politics/2026/"), so that an
-        # incremental run compares the stored stats of changed folders only. marshal:
-        # the fastest stable bytes for a list of tuples (a Python upgrade that changed
-        # them, or a file system that listed a folder in another order, would cost one
-        # full run, nothing more).
+        # incremental run compares the stored stats of changed folders only; a folder
+        # with a racy file gets one that no later scan repeats. marshal: the fastest
+        # stable bytes for a list of tuples (a Python upgrade that changed them, or a
+        # file system that listed a folder in another order, would cost one full run).
         self.folders = {
-            prefix: hashlib.sha256(marshal.dumps(entries)).hexdigest() for prefix, entries in found
+            prefix: f"racy {started_ns}"
+            if max((s[1] for _, s in entries if s), default=0) >= self._racy_from
+            else hashlib.sha256(marshal.dumps(entries)).hexdigest()
+            for prefix, entries in found
         }
         self.digest = hashlib.sha256(marshal.dumps(sorted(self.folders.items()))).hexdigest()
+
+    def trusted(self, stat: Stat) -> Stat:
+        """The stat to store for a record: a racy file's can never match again."""
+        return stat if stat[1] < self._racy_from else (stat[0], -1, stat[2])
 
     @functools.cached_property
     def records(self) -> list[str]:
@@ -74,6 +87,7 @@ def scan_records(articles_dir: Path, *, stats: bool = True) -> Scan:
 
 
 def _scan(articles_dir: Path, stats: bool) -> Scan:
+    started = time.time_ns()
     near: list[Folder] = []
     deeper: list[tuple[str, str]] = []  # folders two levels down, each walked whole
     _walk(str(articles_dir), "", near, depth=1, deeper=deeper)
@@ -81,11 +95,12 @@ def _scan(articles_dir: Path, stats: bool) -> Scan:
         for folder, prefix in deeper:
             _walk(folder, prefix, near)
         return Scan(
-            [(prefix, [(prefix + name, None) for name in names]) for _, prefix, names in near]
+            [(prefix, [(prefix + name, None) for name in names]) for _, prefix, names in near],
+            started,
         )
     if len(deeper) < FORK_FROM or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
-        return Scan(_stat_folders(near) + _scan_whole(deeper))
-    return Scan(_stat_folders(near) + _scan_in_two(deeper))
+        return Scan(_stat_folders(near) + _scan_whole(deeper), started)
+    return Scan(_stat_folders(near) + _scan_in_two(deeper), started)
 
 
 def _walk(
