@@ -2,13 +2,14 @@
 documents they are in, or were in, are planned again.
 
 A full run plans every feed from every story's Listing, which at 100,000 records
-takes seconds just to read them back. When the last run is known and the change is
-plain (records edited, added or removed, each visible now and before, no record
-rejected anywhere), the stored membership of each document (``members`` in the
-index) says what moved: for each feed the change touches, its newest stories are
-chosen again from the stored ones near the top plus the changed ones, and only the
-archive months that gain, lose or change a story (or whose links change) are
-planned. Anything else returns None and the caller runs a full build; the output
+takes about a second just to read them back. When the last run is known and the
+change is plain (records edited, added or removed, each visible now and before, no
+record rejected anywhere, no feed empty), the stored membership of each document
+(``members`` in the index) says what moved: for each feed the change touches, its
+newest stories are chosen again from the stored ones near the top plus the changed
+ones; each archive month that gains, loses or changes a story is split into its
+documents again (select.archive_documents), and the documents whose links change
+are planned too. Anything else returns None and the caller runs a full build; the output
 is the same bytes either way (tests compare the two).
 """
 
