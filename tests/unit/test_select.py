@@ -133,3 +133,23 @@ def test_older_stories_go_to_monthly_archives_linked_newest_to_oldest() -> None:
     assert archives["archive/2026-10"].next_archive == "archive/2026-11"
     assert archives["archive/2026-09"].prev_archive is None
     assert archives["archive/2026-09"].title == "Test Agency — archive 2026-09"
+
+
+def test_feed_order_is_newest_first_then_by_id() -> None:
+    import random
+
+    from feedpub.build.select import in_feed_order, newest_first
+    from feedpub.model import listing_of
+
+    rng = random.Random(7)  # noqa: S311 (test data)
+    moments = [
+        "2026-11-18T10:00:00+03:30",
+        "2026-11-18T06:30:00+00:00",
+        "2026-11-19T08:00:00+01:00",
+    ]
+    listings = [
+        listing_of(make_article(f"s{rng.randint(0, 99):02}x{n}", rng.choice(moments)), str(n))
+        for n in range(60)
+    ]  # many share an instant, written in different offsets
+    assert in_feed_order(list(listings)) == sorted(listings, key=newest_first)
+    assert in_feed_order(list(reversed(listings))) == sorted(listings, key=newest_first)
