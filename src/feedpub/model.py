@@ -24,6 +24,26 @@ def file_in(folder: str, filename: str) -> str:
     return f"{folder}/{filename}" if folder else filename
 
 
+def archive_path(feed_path: str, name: str) -> str:
+    """The folder of a feed's archive document ``name`` ("2026-10", "2026-10-2")."""
+    return file_in(feed_path, f"{ARCHIVE_FOLDER}/{name}")
+
+
+def feed_document(path: str) -> tuple[str, str]:
+    """The inverse of archive_path: (feed, name) of an archive document's folder, and
+    (feed, "") of a feed's own."""
+    head, archive, name = path.rpartition(f"{ARCHIVE_FOLDER}/")
+    if archive and (not head or head.endswith("/")):
+        return head.rstrip("/"), name
+    return path, ""
+
+
+def archive_order(name: str) -> tuple[str, int]:
+    """An archive document's month and part (1 unless its month is split): "2026-10-2"
+    is part 2 of October 2026. Sorting by it orders documents oldest first."""
+    return name[:7], int(name[8:] or 1)
+
+
 # XML 1.0 §2.2 Char: anything else cannot appear in a feed, so it is dropped on load.
 _NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -284,9 +304,7 @@ class Feed:
 
     def archive_part(self) -> tuple[str, int] | None:
         """An archive document's month and part (1 unless the month is split)."""
-        if self.archive is None:
-            return None
-        return self.archive[:7], int(self.archive[8:] or 1)
+        return None if self.archive is None else archive_order(self.archive)
 
     def self_url(self, feeds_url: str, filename: str) -> str:
         return feeds_url + self.file_path(filename)

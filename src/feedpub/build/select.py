@@ -21,14 +21,14 @@ from operator import attrgetter
 
 from feedpub import __version__
 from feedpub.model import (
-    ARCHIVE_FOLDER,
     Article,
     Entry,
     Feed,
     Listing,
     Section,
     Site,
-    file_in,
+    archive_order,
+    archive_path,
     listing_of,
 )
 
@@ -223,11 +223,6 @@ def archive_documents(month: str, stories: list[Listing]) -> list[tuple[str, lis
     ]  # fmt: skip
 
 
-def document_order(name: str) -> tuple[str, int]:
-    """Sort key of archive document names, oldest first: by month, then part."""
-    return name[:7], int(name[8:] or 1)
-
-
 def feed_documents(
     feed: Feed,
     current: list[Listing],
@@ -240,7 +235,7 @@ def feed_documents(
     archive document in ``members``. ``months`` names every archive document of the
     feed, newest first (see archive_documents), for the links between them; ``members``
     may hold only some (an incremental run plans only the documents that changed)."""
-    folders = {month: _archive_folder(feed.path, month) for month in months}
+    folders = {month: archive_path(feed.path, month) for month in months}
 
     def plan(document: Feed, stories: list[Listing]) -> FeedPlan:
         flags = tuple(killed(item, now) for item in stories)
@@ -274,7 +269,7 @@ def in_feed_order(listings: list[Listing]) -> list[Listing]:
 
 
 def _document_title(name: str) -> str:
-    month, part = document_order(name)
+    month, part = archive_order(name)
     return month if part == 1 else f"{month}, part {part}"
 
 
@@ -292,10 +287,6 @@ def _by_month(ordered: list[Listing]) -> list[tuple[str, list[Listing]]]:
         else:
             month.append(listing)
     return sorted(months.items(), reverse=True)
-
-
-def _archive_folder(feed_path: str, month: str) -> str:
-    return file_in(feed_path, f"{ARCHIVE_FOLDER}/{month}")
 
 
 @dataclass(frozen=True, slots=True)

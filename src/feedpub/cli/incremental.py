@@ -170,11 +170,10 @@ def _replan_feed(
     """Plan the documents of ``feed`` that the change touches, into ``result``."""
     from feedpub.build.select import (
         archive_documents,
-        document_order,
         feed_documents,
         in_feed_order,
     )
-    from feedpub.model import ARCHIVE_FOLDER, file_in
+    from feedpub.model import archive_order, archive_path
 
     size = site.items_per_feed
     olds = [item for item in change.old.values() if _in(feed.path, item)]
@@ -200,7 +199,7 @@ def _replan_feed(
     months = set(arriving)
     months |= {item.month for item in olds if item.key not in was_current}
     months |= {known[k].month for k in now_current if k not in was_current and k in known}
-    before = sorted(index.archive_documents(output, feed.path), key=document_order, reverse=True)
+    before = sorted(index.archive_documents(output, feed.path), key=archive_order, reverse=True)
     documents: dict[str, list[Listing]] = {}  # the planned ones; [] for those now gone
     for month in sorted(months):
         old_documents = [name for name in before if name[:7] == month]
@@ -219,7 +218,7 @@ def _replan_feed(
     after = sorted(
         {name for name in before if name[:7] not in months}
         | {name for name, items in documents.items() if items},
-        key=document_order,
+        key=archive_order,
         reverse=True,
     )
     for name in set(after) - set(documents):  # a neighbour whose links changed
@@ -235,7 +234,7 @@ def _replan_feed(
     for name, items in documents.items():
         result.members[(feed.path, name)] = tuple(items)
         if not items:
-            result.removed.append(file_in(feed.path, f"{ARCHIVE_FOLDER}/{name}"))
+            result.removed.append(archive_path(feed.path, name))
     return True
 
 

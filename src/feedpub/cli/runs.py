@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from feedpub.cli.summary import BuildOutcome, Upcoming
 from feedpub.errors import Problem
-from feedpub.model import ARCHIVE_FOLDER
+from feedpub.model import feed_document
 
 if TYPE_CHECKING:
     from feedpub.load.index import RecordIndex
@@ -111,9 +111,9 @@ def _full_run(
         # again, and so writes their members again.
         skipped = set(built.skipped)
         index.replace_members(output_key, {
-            document_of(plan.feed.path): plan.chosen for plan in built.plans
+            feed_document(plan.feed.path): plan.chosen for plan in built.plans
             if plan.feed.file_path(FILENAMES[0]) not in skipped
-        } | {document_of(path): () for path in known.keys() - built.digests.keys()})  # fmt: skip
+        } | {feed_document(path): () for path in known.keys() - built.digests.keys()})  # fmt: skip
         index.save_feed_digests(output_key, {
             path: (digest, files_stamp(output, path)) for path, digest in built.digests.items()
         })  # fmt: skip
@@ -122,14 +122,6 @@ def _full_run(
                       json.dumps(scan.folders))  # fmt: skip
         index.save_run(output_key, run)
     return outcome
-
-
-def document_of(feed_path: str) -> tuple[str, str]:
-    """(feed, month) of an archive document's path, (feed, "") of a feed's."""
-    head, archive, month = feed_path.rpartition(f"{ARCHIVE_FOLDER}/")
-    if archive and (not head or head.endswith("/")):
-        return head.rstrip("/"), month
-    return feed_path, ""
 
 
 def _unchanged_run(
