@@ -25,14 +25,13 @@ from typing import TYPE_CHECKING
 
 from feedpub.cli.runs import files_stamp, remember
 from feedpub.cli.summary import BuildOutcome, Upcoming
-from feedpub.errors import BuildError
 
 if TYPE_CHECKING:
     from feedpub.build.select import FeedPlan
     from feedpub.load.index import LastRun, RecordIndex
     from feedpub.load.record import RecordResult
     from feedpub.load.scan import Scan
-    from feedpub.model import Article, Feed, Listing, Site
+    from feedpub.model import Feed, Listing, Site
 
 MAX_CHANGED = 50  # records changed before a full run is as cheap, and simpler
 MAX_FOLDERS = 8  # folders with changes before a full run is as cheap
@@ -258,8 +257,10 @@ def _write(
     replanned: Replanned,
 ) -> BuildOutcome:
     from feedpub.build import FILENAMES, FeedBuild
+    from feedpub.build.lead import lead_text
     from feedpub.build.select import renderer_files
     from feedpub.load import read_body
+    from feedpub.load.articles import article_source
     from feedpub.load.index import LastRun
     from feedpub.model import file_in
     from feedpub.publish.local import write_files
@@ -267,12 +268,7 @@ def _write(
     output_key = str(output.resolve())
     known = index.feed_digests(output_key)
     fresh = {path: result.article for path, result in change.results.items() if result.article}
-
-    def fetch(listing: Listing) -> Article:
-        article = fresh.get(listing.key) or index.article(listing.key)
-        if article is None:
-            raise BuildError(f"{listing.key}: changed during the build: run the build again")
-        return article
+    fetch = article_source(articles, site, str(articles), index, lead_text, fresh)
 
     def unchanged(path: str, digest: str) -> bool:
         return known.get(path) == (digest, files_stamp(output, path))

@@ -94,9 +94,24 @@ def load_articles(
             progress(len(outcomes), len(records))
     if index is not None:
         index.save(set(records))
-    fetch = functools.partial(_fetch, held=held, index=index, articles_dir=articles_dir,
-                              prefix=prefix, root=root, site=site, lead=lead)  # fmt: skip
+    fetch = article_source(articles_dir, site, display_dir, index, lead, held)
     return combine_results(((prefix + relative, outcomes[relative]) for relative in records), fetch)
+
+
+def article_source(
+    articles_dir: Path,
+    site: Site,
+    display_dir: str,
+    index: RecordCache | None,
+    lead: Callable[[str], str] | None,
+    held: dict[str, Article],
+) -> Callable[[Listing], Article]:
+    """Fetches a listing's whole Article: from ``held`` (by relative path), else the
+    index, else its file read again (see _fetch)."""
+    return functools.partial(
+        _fetch, held=held, index=index, articles_dir=articles_dir,
+        prefix=display_dir.rstrip("/") + "/", root=articles_dir.resolve(), site=site, lead=lead,
+    )  # fmt: skip
 
 
 def _fetch(
