@@ -149,6 +149,7 @@ def own_files() -> str:
     return hashlib.sha256("\n".join(sorted(found)).encode()).hexdigest()[:16]
 
 
+@functools.cache
 def renderer_files() -> str:
     """Where feedpub and the rendering libraries are installed, and when: any upgrade or
     reinstall changes it. Cheaper than renderer_versions, for a run that only asks

@@ -15,6 +15,7 @@ is the same bytes either way (tests compare the two).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import sqlite3
@@ -23,8 +24,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from feedpub.cli.runs import files_stamp, remember
-from feedpub.cli.summary import BuildOutcome, Upcoming
+from feedpub.cli.runs import files_stamp, recall, remember
+from feedpub.cli.summary import BuildOutcome
 
 if TYPE_CHECKING:
     from feedpub.build.select import FeedPlan
@@ -69,14 +70,11 @@ def incremental_run(
 def _same_settings(last: LastRun, moment: datetime) -> bool:
     from feedpub.build.select import renderer_files
 
-    instant = moment.timestamp()
-    summary = json.loads(last.summary)
     return (
         last.renderer == renderer_files()
-        and (last.valid_from is None or instant >= last.valid_from)
-        and (last.valid_until is None or instant < last.valid_until)
+        and last.covers(moment.timestamp())
         # A rejected record may be waiting for an id another record gives up.
-        and summary["rejected"] == 0
+        and json.loads(last.summary)["rejected"] == 0
     )
 
 
@@ -289,22 +287,16 @@ def _write(
         {path: (digest, files_stamp(output, path)) for path, digest in built.digests.items()},
         replanned.removed,
     )
-    summary = json.loads(last.summary)
+    # Held stories and the next release are the last run's: every story changed is
+    # visible now and was before.
+    before = recall(last, output, report)
     added = len(change.new.keys() - change.old.keys())
     removed = len(change.old.keys() - change.new.keys())
     new_docs = len(planned - known.keys())
-    following = summary["next_release"]
-    outcome = BuildOutcome(
-        good=summary["good"] + added - removed,
-        rejected=0,
-        problems=(),
-        output=output,
-        feeds=summary["feeds"] + (new_docs - len(replanned.removed)) * len(FILENAMES),
-        report=report,
-        next_release=None
-        if following is None
-        else Upcoming(following[0], datetime.fromisoformat(following[1])),
-        held=summary["held"],
+    outcome = dataclasses.replace(
+        before,
+        good=before.good + added - removed,
+        feeds=before.feeds + (new_docs - len(replanned.removed)) * len(FILENAMES),
     )
     releases = [item.release for item in change.new.values()]
     since = max([x for x in (last.valid_from, *releases) if x is not None], default=None)

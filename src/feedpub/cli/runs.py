@@ -19,9 +19,10 @@ from feedpub.errors import Problem
 from feedpub.model import feed_document
 
 if TYPE_CHECKING:
-    from feedpub.load.index import RecordIndex
+    from feedpub.load.index import LastRun, RecordIndex
     from feedpub.load.scan import Scan
     from feedpub.model import Site
+    from feedpub.publish.local import WriteReport
 
 
 def run_build(
@@ -132,25 +133,31 @@ def _unchanged_run(
     from feedpub.build import FILENAMES
     from feedpub.build.select import renderer_files
     from feedpub.model import file_in
-    from feedpub.publish.local import WriteReport
 
     output_key = str(output.resolve())
     last = index.last_run(output_key)
-    instant = moment.timestamp()
     if (
         last is None
         or last.inputs != scan.digest
         or last.renderer != renderer_files()
-        or (last.valid_from is not None and instant < last.valid_from)
-        or (last.valid_until is not None and instant >= last.valid_until)
+        or not last.covers(moment.timestamp())
     ):
         return None
     known = index.feed_digests(output_key)
     if any(files_stamp(output, path) != files for path, (_, files) in known.items()):
         return None
-    summary = json.loads(last.summary)
-    if strict and summary["rejected"]:
+    from feedpub.publish.local import WriteReport
+
+    unchanged = tuple(file_in(path, name) for path in known for name in FILENAMES)
+    outcome = recall(last, output, WriteReport(written=(), unchanged=unchanged))
+    if strict and outcome.rejected:
         return None  # --strict writes nothing then: let the full run say so
+    return outcome
+
+
+def recall(last: LastRun, output: Path, report: WriteReport) -> BuildOutcome:
+    """The outcome the last run remembered (see remember), with this run's report."""
+    summary = json.loads(last.summary)
     following = summary["next_release"]
     return BuildOutcome(
         good=summary["good"],
@@ -158,9 +165,7 @@ def _unchanged_run(
         problems=tuple(Problem(*fields) for fields in summary["problems"]),
         output=output,
         feeds=summary["feeds"],
-        report=WriteReport(
-            written=(), unchanged=tuple(file_in(p, name) for p in known for name in FILENAMES)
-        ),
+        report=report,
         next_release=None
         if following is None
         else Upcoming(following[0], datetime.fromisoformat(following[1])),

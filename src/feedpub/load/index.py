@@ -63,6 +63,12 @@ class LastRun(NamedTuple):
     summary: str
     folders: str
 
+    def covers(self, instant: float) -> bool:
+        """Whether a run at ``instant`` shows the stories this one showed."""
+        return (self.valid_from is None or instant >= self.valid_from) and (
+            self.valid_until is None or instant < self.valid_until
+        )
+
 
 class Member(NamedTuple):
     """A story's place in a feed: the document it is in ("" for the feed itself)."""
