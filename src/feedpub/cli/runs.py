@@ -188,14 +188,8 @@ def remember(outcome: BuildOutcome) -> str:
 def files_stamp(output: Path, feed_path: str) -> str:
     """The size, mtime and inode of a feed's files: any change to them is noticed."""
     from feedpub.build import FILENAMES
+    from feedpub.load.record import file_stat
     from feedpub.model import file_in
 
-    return "|".join(_stamp(output / file_in(feed_path, name)) for name in FILENAMES)
-
-
-def _stamp(path: Path) -> str:
-    try:
-        info = path.stat()
-    except OSError:
-        return "-"
-    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"
+    stats = (file_stat(output / file_in(feed_path, name)) for name in FILENAMES)
+    return "|".join(":".join(map(str, stat)) if stat else "-" for stat in stats)
