@@ -126,6 +126,28 @@ class Fields:
     def has(self, key: str) -> bool:
         return key in self._items
 
+    def each_mapping(
+        self, key: str, *, problem: str, hint: str, item_problem: str, required: bool = False
+    ) -> Iterator[Fields]:
+        """The mappings of the list under ``key``, each as Fields named ``key[i]``; a
+        problem for a list that is not one (or, when ``required``, missing or empty) and
+        for each item that is not a mapping."""
+        node = self.node(key)
+        if node is None and not required:
+            return
+        if not isinstance(node, SequenceNode) or (required and not node.value):
+            self.problem(node, key, problem, hint)
+            return
+        for index, item in enumerate(node.value):
+            name = f"{key}[{index}]"
+            if not isinstance(item, MappingNode):
+                self.problem(item, name, item_problem)
+                continue
+            yield Fields(
+                item, path=self.path, first_line=self.first_line, problems=self.problems,
+                prefix=name,
+            )  # fmt: skip
+
     def node(self, key: str) -> Node | None:
         item = self._items.get(key)
         return item[1] if item else None

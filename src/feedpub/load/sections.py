@@ -7,7 +7,6 @@ from pathlib import Path
 
 from feedpub.errors import ConfigError, Problem
 from feedpub.load.fields import Fields, language, read_mapping_file
-from feedpub.load.yamltext import MappingNode, SequenceNode
 from feedpub.model import ARCHIVE_FOLDER, Section
 
 SECTION_KEYS = frozenset({"slug", "title", "description", "language"})
@@ -27,20 +26,15 @@ def load_sections(path: Path, display: str | None = None) -> tuple[Section, ...]
 
 def _read_sections(fields: Fields) -> tuple[Section, ...]:
     fields.reject_unknown({"sections"})
-    node = fields.node("sections")
-    if not isinstance(node, SequenceNode) or not node.value:
-        fields.problem(node, "sections", "expected a list of sections", "See README.md, Sections")
-        return ()
     sections: list[Section] = []
-    for index, item in enumerate(node.value):
-        name = f"sections[{index}]"
-        if not isinstance(item, MappingNode):
-            fields.problem(item, name, "expected a mapping with slug, title and description")
-            continue
-        section = _read_section(
-            Fields(item, path=fields.path, first_line=1, problems=fields.problems, prefix=name),
-            taken={s.slug for s in sections},
-        )
+    for entry in fields.each_mapping(
+        "sections",
+        problem="expected a list of sections",
+        hint="See README.md, Sections",
+        item_problem="expected a mapping with slug, title and description",
+        required=True,
+    ):
+        section = _read_section(entry, taken={s.slug for s in sections})
         if section is not None:
             sections.append(section)
     return tuple(sections)

@@ -10,7 +10,7 @@ import re
 from urllib.parse import urlsplit
 
 from feedpub.load.fields import Fields
-from feedpub.load.yamltext import MappingNode, ScalarNode, SequenceNode
+from feedpub.load.yamltext import ScalarNode
 from feedpub.model import DirTarget, S3Target, SftpTarget, Target
 
 TARGET_KEYS = {
@@ -38,25 +38,13 @@ SECRET_KEYS = frozenset(
 
 
 def read_targets(fields: Fields) -> tuple[Target, ...]:
-    node = fields.node("targets")
-    if node is None:
-        return ()
-    if not isinstance(node, SequenceNode):
-        fields.problem(node, "targets", "expected a list of targets", "See README.md, Publishing")
-        return ()
     targets: list[Target] = []
-    for index, item in enumerate(node.value):
-        name = f"targets[{index}]"
-        if not isinstance(item, MappingNode):
-            fields.problem(item, name, "expected a mapping with name and type")
-            continue
-        entry = Fields(
-            item,
-            path=fields.path,
-            first_line=fields.first_line,
-            problems=fields.problems,
-            prefix=name,
-        )
+    for entry in fields.each_mapping(
+        "targets",
+        problem="expected a list of targets",
+        hint="See README.md, Publishing",
+        item_problem="expected a mapping with name and type",
+    ):
         target = _read_target(entry)
         if target is None:
             continue
