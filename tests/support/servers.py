@@ -234,7 +234,46 @@ class _Workdir:
             self._temp.cleanup()
 
 
-class MotoServer:
+class _ServerProcess:
+    """What the moto and sshd wrappers share: one _Process, started by ``__enter__``
+    (``_start`` waits until it answers) and torn down with everything else ``__enter__``
+    set up when the ``with`` block ends."""
+
+    _stack: contextlib.ExitStack
+    _process: _Process | None
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._stack.close()
+
+    @property
+    def log(self) -> str:
+        """The server's captured stderr and stdout."""
+        return self._require().output()
+
+    def kill(self) -> None:
+        """SIGKILL the server and its children, as a crash would."""
+        self._require().kill()
+
+    def restart(self) -> None:
+        """Stop the server if it runs and start it again on the same port."""
+        self._require().stop()
+        self._start()
+
+    def _start(self) -> None:
+        raise NotImplementedError
+
+    def _require(self) -> _Process:
+        if self._process is None:
+            raise RuntimeError(f"{type(self).__name__} is not entered")
+        return self._process
+
+
+class MotoServer(_ServerProcess):
     """moto's S3-compatible server on 127.0.0.1, in its own process.
 
     While entered, this process's ``AWS_*`` environment holds dummy credentials (see
@@ -273,19 +312,6 @@ class MotoServer:
             self._stack = stack.pop_all()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._stack.close()
-
-    @property
-    def log(self) -> str:
-        """The server's captured stderr and stdout."""
-        return self._require().output()
-
     def client(self, *, endpoint_url: str | None = None, config: Any = None) -> Any:
         """A boto3 S3 client with dummy credentials, pointed at this server.
 
@@ -311,15 +337,6 @@ class MotoServer:
             ),
         )
 
-    def kill(self) -> None:
-        """SIGKILL the server, as a crash would."""
-        self._require().kill()
-
-    def restart(self) -> None:
-        """Stop the server if it runs and start a new, empty one on the same port."""
-        self._require().stop()
-        self._start()
-
     def _start(self) -> None:
         process = self._require()
         process.start(env=os.environ)
@@ -334,11 +351,6 @@ class MotoServer:
             return True
 
         _wait_until(answers_http, process, f"answer HTTP on {HOST}:{self.port}", self.start_timeout)
-
-    def _require(self) -> _Process:
-        if self._process is None:
-            raise RuntimeError("MotoServer is not entered")
-        return self._process
 
 
 SSHD_CONFIG = """\
@@ -362,11 +374,12 @@ AllowAgentForwarding no
 """
 
 
-class SshServer:
+class SshServer(_ServerProcess):
     """OpenSSH's sshd on 127.0.0.1, letting the current user in with a fresh key.
 
     Works as root (it creates /run/sshd, which sshd requires then) and as a normal
-    user (sshd then only lets that user in). Uploads go to ``remote_root``.
+    user (sshd then only lets that user in). Uploads go to ``remote_root``. ``kill()``
+    ends open sessions too (every per-connection child); ``restart()`` keeps the keys.
     """
 
     host = HOST
@@ -431,34 +444,12 @@ class SshServer:
             self._stack = stack.pop_all()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._stack.close()
-
     def known_hosts_line(self, port: int | None = None) -> str:
         """The known_hosts line for the host key at PORT (this server's by default).
 
         A client that goes through a ``FaultProxy`` checks the key under the proxy's port.
         """
         return f"[{HOST}]:{port or self.port} {self.host_public_key}\n"
-
-    @property
-    def log(self) -> str:
-        """sshd's captured stderr (LogLevel VERBOSE) and stdout."""
-        return self._require().output()
-
-    def kill(self) -> None:
-        """SIGKILL the listener and every per-connection child: open sessions die too."""
-        self._require().kill()
-
-    def restart(self) -> None:
-        """Stop sshd if it runs and start it again on the same port with the same keys."""
-        self._require().stop()
-        self._start()
 
     def _start(self) -> None:
         process = self._require()
@@ -474,11 +465,6 @@ class SshServer:
         _wait_until(
             sends_banner, process, f"send an SSH banner on {HOST}:{self.port}", self.start_timeout
         )
-
-    def _require(self) -> _Process:
-        if self._process is None:
-            raise RuntimeError("SshServer is not entered")
-        return self._process
 
 
 def _keygen(path: Path) -> None:
