@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from feedpub.build.select import FeedPlan
     from feedpub.load.index import LastRun, RecordIndex
     from feedpub.load.record import RecordResult
-    from feedpub.load.scan import Scan
+    from feedpub.load.scan import Scan, Stat
     from feedpub.model import Feed, Listing, Site
 
 MAX_CHANGED = 50  # records changed before a full run is as cheap, and simpler
@@ -45,6 +45,7 @@ class Change:
     old: dict[str, Listing]  # edited and removed records, by path
     new: dict[str, Listing]  # edited and added records, by path
     results: dict[str, RecordResult]  # what reading each edited or added record gave
+    stats: dict[str, Stat | None]  # their files' stats, as scanned
 
 
 def incremental_run(
@@ -91,8 +92,8 @@ def _find_change(
     if not folders or len(folders) > MAX_FOLDERS:
         return None
     stored = index.rows_in_folders(folders)
-    present = {p for p in scan.records if p[: p.rfind("/") + 1] in folders}
-    changed = sorted(p for p in present if p not in stored or stored[p][0] != scan.stats[p])
+    present = scan.in_folders(folders)
+    changed = sorted(p for p, stat in present.items() if p not in stored or stored[p][0] != stat)
     removed = sorted(stored.keys() - present)
     if not (changed or removed) or len(changed) + len(removed) > MAX_CHANGED:
         return None
@@ -120,7 +121,7 @@ def _find_change(
     for listing in [*old.values(), *new.values()]:
         if listing.draft or listing.release > instant or listing.withdrawn is not None:
             return None  # on the clock's side of things: the full run decides
-    return Change(old, new, results)
+    return Change(old, new, results, {path: present[path] for path in changed})
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,7 +280,8 @@ def _write(
     # built.skipped fills while the build is iterated: chained, it is read after.
     report = write_files(built, output, kept=itertools.chain(kept, built.skipped))
     for path, result in change.results.items():
-        index.put(path, scan.trusted(scan.stats[path] or (0, -1, 0)), result, change.new[path])
+        stat = change.stats[path] or (0, -1, 0)  # unreadable stats never match
+        index.put(path, scan.trusted(stat), result, change.new[path])
     index.remove(change.old.keys() - change.new.keys())
     index.replace_members(output_key, replanned.members)
     index.update_feed_digests(

@@ -15,7 +15,7 @@ import marshal
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 Stat = tuple[int, int, int]  # size, mtime in ns, inode: changes whenever the file does
@@ -48,6 +48,14 @@ class Scan:
             for prefix, entries in found
         }
         self.digest = hashlib.sha256(marshal.dumps(sorted(self.folders.items()))).hexdigest()
+
+    def in_folders(self, folders: Collection[str]) -> dict[str, Stat | None]:
+        """The stats of the records directly in these folders (see ``folders``): what an
+        incremental run compares, without sorting or indexing every record."""
+        return {
+            path: stat for prefix, entries in self._found if prefix in folders
+            for path, stat in entries
+        }  # fmt: skip
 
     def trusted(self, stat: Stat) -> Stat:
         """The stat to store for a record: a racy file's can never match again."""
