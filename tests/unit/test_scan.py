@@ -84,3 +84,15 @@ def test_a_file_modified_moments_ago_makes_its_folder_untrusted(articles: Path) 
     assert stat is not None and first.trusted(stat) != stat  # stored so as never to match
     old = first.stats["world/2026/s0.md"]
     assert old is not None and first.trusted(old) == old
+
+
+def test_when_no_process_can_be_forked_one_does_it_all(articles: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    alone = scan_records(articles)
+    monkeypatch.setattr(scan, "FORK_FROM", 1)
+
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(scan.os, "fork", no_fork)
+    found = scan_records(articles)
+    assert (found.records, found.stats) == (alone.records, alone.stats)

@@ -150,8 +150,16 @@ def _scan_in_two(tops: list[tuple[str, str]]) -> list[Found]:
     """_scan_whole, every other folder walked and stat'ed by a forked child: stat calls
     are most of a quiet run, and they scale with cores. A fork copies only the calling
     thread, so the caller makes sure there is no other."""
-    reader, writer = os.pipe()
-    child = os.fork()
+    try:
+        reader, writer = os.pipe()
+    except OSError:
+        return _scan_whole(tops)  # out of file descriptors: one process will do
+    try:
+        child = os.fork()
+    except OSError:  # out of processes or memory for one
+        os.close(reader)
+        os.close(writer)
+        return _scan_whole(tops)
     if child == 0:  # the child: scan its share, send it, and leave at once
         code = 1
         with contextlib.suppress(BaseException):
