@@ -10,14 +10,7 @@ import functools
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
-from feedpub.build.select import (
-    FeedPlan,
-    FeedRenderer,
-    ResolvedPlan,
-    choose_feeds,
-    resolve,
-    site_material,
-)
+from feedpub.build.select import FeedPlan, FeedRenderer, choose_feeds, resolve, site_material
 from feedpub.model import FEED_FILENAMES, Article, Feed, FeedFile, Listing, Site, listing_of
 from feedpub.parallel import ordered_map, workers
 
@@ -81,34 +74,33 @@ class FeedBuild:
                 archives.append(plan)  # below, after the feeds
             else:
                 yield from _serialise(render(resolve(plan, self._fetch)), self._site)
-        resolved = (resolve(plan, self._fetch) for plan in archives)  # as they are needed
-        yield from _archive_files(resolved, len(archives), self._site, self._read_body)
+        yield from _archive_files(archives, self._fetch, self._site, self._read_body)
 
 
 PARALLEL_ARCHIVES = 24  # archive documents to render before a process pool pays off
 
 
 def _archive_files(
-    plans: Iterable[ResolvedPlan], count: int, site: Site, read_body: Callable[[Article], str]
+    plans: list[FeedPlan],
+    fetch: Callable[[Listing], Article],
+    site: Site,
+    read_body: Callable[[Article], str],
 ) -> Iterator[FeedFile]:
-    """The files of ``count`` archive documents, in order; over several processes when
-    there are many (a cold build of a big archive renders every story once more)."""
-    render = functools.partial(_archive_document, site=site, read_body=read_body)
+    """The files of the archive documents, a month at a time; over several processes
+    when there are many (a cold build of a big archive writes every story once more)."""
+    from feedpub.build.archive import by_month, month_files, resolve_month
+
+    months = (resolve_month(month, fetch) for month in by_month(plans))  # as needed
+    write = functools.partial(month_files, site=site, read_body=read_body)
     processes = workers()
-    if count < PARALLEL_ARCHIVES or processes < 2:
-        for plan in plans:
-            yield from render(plan)
+    if len(plans) < PARALLEL_ARCHIVES or processes < 2:
+        for month in months:
+            yield from write(month)
         return
-    # One document at a time, two per process in flight: a month of the combined feed
-    # at 100,000 stories is megabytes of Articles going out and of bytes coming back.
-    for files in ordered_map(render, plans, processes, chunk=1, window=2):
+    # A month at a time, two per process in flight: a month of the combined feed at
+    # 100,000 stories is megabytes of Articles going out and of bytes coming back.
+    for files in ordered_map(write, months, processes, chunk=1, window=2):
         yield from files
-
-
-def _archive_document(
-    plan: ResolvedPlan, *, site: Site, read_body: Callable[[Article], str]
-) -> tuple[FeedFile, ...]:
-    return _serialise(FeedRenderer(site, read_body)(plan), site)
 
 
 def _serialise(feed: Feed, site: Site) -> tuple[FeedFile, ...]:
@@ -127,8 +119,8 @@ def build_feeds(
     read_body: Callable[[Article], str] = own_body,
 ) -> tuple[FeedFile, ...]:
     """Every file of the site from records held in memory: per feed (combined, then
-    sections, then archive documents) RSS, Atom, JSON Feed. ``read_body`` is the only
-    I/O, injected: the loader's, for loaded records."""
+    sections, then the archive documents a month at a time) RSS, Atom, JSON Feed.
+    ``read_body`` is the only I/O, injected: the loader's, for loaded records."""
     by_key = {article.id: article for article in articles}
     listings = [listing_of(article, key) for key, article in by_key.items()]
     fetch = functools.partial(_fetch_from, by_key)

@@ -36,6 +36,7 @@ EntryHook = Callable[[Element, Entry], None]
 Format = Literal["rss", "atom"]
 
 GENERATOR = "feedpub"
+DOCS = "https://www.rssboard.org/rss-specification"  # the RSS Profile's address
 _EXTENSION = "feedpub"
 
 
@@ -84,7 +85,7 @@ def _feed_generator(
     generator.language(feed.language)  # RSS <language>, Atom xml:lang
     generator.updated(feed.updated)  # Atom <updated> and RSS <lastBuildDate>
     generator.generator(GENERATOR)
-    generator.docs("https://www.rssboard.org/rss-specification")  # the Profile's address
+    generator.docs(DOCS)
     if feed.rights:
         generator.rights(feed.rights)  # Atom <rights>, RSS <copyright>
     # RFC 4287 §4.1.1: a feed needs an author unless every entry has one.

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from feedpub.build import _feedgen, vocabulary
 from feedpub.build._feedgen import Element, sub_element
 from feedpub.build.render import image_title
-from feedpub.build.vocabulary import FEEDPUB, XML_LANG
-from feedpub.model import Entry, Feed, FeedFile, file_in
+from feedpub.build.vocabulary import ATOM, FEEDPUB, XML_LANG
+from feedpub.build.xmlwriter import DECLARATION, attribute, element
+from feedpub.model import Entry, Feed, FeedFile, Person, file_in
 
 FILENAME = "atom.xml"
 MEDIA_TYPE = "application/atom+xml; charset=utf-8"
 NAMESPACES = {"feedpub": FEEDPUB}
 
 
-def atom_file(feed: Feed, feeds_url: str) -> FeedFile:
+def atom_file(feed: Feed, feeds_url: str, entries: Sequence[str] | None = None) -> FeedFile:
+    """The feed through feedgen; with ``entries`` (atom_entry of each, in order) the same
+    bytes written directly, as archive documents are."""
+    if entries is not None:
+        content = atom_text(feed, feeds_url, entries).encode("utf-8")
+        return FeedFile(path=feed.file_path(FILENAME), content=content, media_type=MEDIA_TYPE)
+
     def url_of(path: str) -> str:
         return feeds_url + file_in(path, FILENAME)
 
@@ -53,3 +62,97 @@ def _extend_entry(element: Element, entry: Entry) -> None:
         )
     vocabulary.add_dateline(element, entry)
     vocabulary.add_agency(element, entry.agency)
+
+
+# The direct writer: what the feedgen path above writes, as text (see xmlwriter).
+
+
+def atom_text(feed: Feed, feeds_url: str, entries: Sequence[str]) -> str:
+    """The document around ``entries``, each written by atom_entry."""
+    namespaces = vocabulary.namespaces_for(feed, NAMESPACES)
+    declared = "".join(f' xmlns:{prefix}="{attribute(uri)}"' for prefix, uri in namespaces.items())
+    language = f' xml:lang="{attribute(feed.language)}"' if feed.language else ""
+    links = {
+        "self": feed.self_url(feeds_url, FILENAME),
+        **vocabulary.archive_links(feed, lambda path: feeds_url + file_in(path, FILENAME)),
+    }
+    lines = [
+        DECLARATION,
+        f'<feed{declared} xmlns="{ATOM}"{language}>',
+        element(1, "id", feed.id),
+        element(1, "title", feed.title),
+        element(1, "updated", feed.updated.isoformat()),
+        *_author(1, Person(name=feed.publisher.name, url=feed.publisher.url)),
+        element(1, "link", None, ("href", links.pop("self")), ("rel", "self"),
+                ("type", "application/atom+xml")),
+        *(element(1, "link", None, ("href", hub), ("rel", "hub")) for hub in feed.hubs),
+        *(element(1, "link", None, ("href", href), ("rel", rel)) for rel, href in links.items()),
+        element(1, "link", None, ("href", feed.home_url), ("rel", "alternate"),
+                ("type", "text/html")),
+        element(1, "generator", _feedgen.GENERATOR),
+    ]  # fmt: skip
+    if feed.rights:
+        lines.append(element(1, "rights", feed.rights))
+    if feed.description:
+        lines.append(element(1, "subtitle", feed.description))
+    lines.append(vocabulary.agency_line(1, feed.publisher))
+    if feed.archive:
+        lines.append(element(1, "fh:archive"))
+    lines += [*entries, "</feed>", ""]
+    return "\n".join(lines)
+
+
+def atom_entry(entry: Entry) -> str:
+    """One ``<entry>`` as it stands in a feed, newline-free at its ends."""
+    language = f' xml:lang="{attribute(entry.language)}"' if entry.language else ""
+    lines = [
+        f"  <entry{language}>",
+        element(2, "id", entry.id),
+        element(2, "title", entry.title),
+        element(2, "updated", entry.updated.isoformat()),
+    ]
+    for author in entry.authors:
+        lines += _author(2, author)
+    lines += [
+        element(2, "content", entry.content_html or None, ("type", "html")),
+        element(2, "summary", entry.summary or None),
+    ]
+    lines += [
+        element(2, "category", None, ("term", category.term), ("scheme", category.scheme),
+                ("label", category.label))
+        for category in entry.categories
+    ]  # fmt: skip
+    lines.append(element(2, "published", entry.published.isoformat()))
+    if entry.rights:
+        lines.append(element(2, "rights", entry.rights))
+    agency = entry.agency
+    lines += [
+        "    <source>",
+        element(3, "title", agency.name),
+        element(3, "link", None, ("href", agency.feed_url or agency.url)),
+        "    </source>",
+        element(2, "link", None, ("rel", "alternate"), ("type", "text/html"), ("href", entry.url)),
+    ]
+    image = entry.image
+    if image is not None:
+        lines.append(
+            element(2, "link", None, ("rel", "enclosure"), ("type", image.type),
+                    ("href", image.url), ("length", str(image.length or "")),
+                    ("title", image_title(image)))
+        )  # fmt: skip
+    lines += [
+        vocabulary.dateline_line(2, entry),
+        vocabulary.agency_line(2, agency),
+        "  </entry>",
+    ]
+    return "\n".join(lines)
+
+
+def _author(depth: int, person: Person) -> list[str]:
+    if not person.name:  # feedgen leaves out an author without a name
+        return []
+    indent = "  " * depth
+    lines = [f"{indent}<author>", element(depth + 1, "name", person.name)]
+    if person.url:
+        lines.append(element(depth + 1, "uri", person.url))
+    return [*lines, f"{indent}</author>"]

@@ -8,7 +8,7 @@ the spec asks extensions to ("keys that start with an underscore").
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from json.encoder import encode_basestring as _encode_string
 from typing import Any
 
@@ -23,7 +23,9 @@ EXTENSION_ABOUT = "https://feedpub.org/ns/1.0"
 JSON = dict[str, Any]
 
 
-def jsonfeed_file(feed: Feed, feeds_url: str) -> FeedFile:
+def jsonfeed_file(feed: Feed, feeds_url: str, items: Sequence[str] | None = None) -> FeedFile:
+    """``items``: json_item of each entry, in order, when already written (archive
+    documents write each story's item once for every document it is in)."""
     document: JSON = {
         "version": VERSION,
         "title": feed.title,
@@ -44,7 +46,9 @@ def jsonfeed_file(feed: Feed, feeds_url: str) -> FeedFile:
                 "publisher": _agency(feed.publisher),
             }
         ),
-        "items": [_item(entry) for entry in feed.entries],
+        "items": [_item(entry) for entry in feed.entries]
+        if items is None
+        else [_Written(item) for item in items],
     }
     if not feed.hubs:
         del document["hubs"]
@@ -74,8 +78,25 @@ def pretty_json(value: object) -> str:
     return "".join(parts)
 
 
+class _Written(str):
+    """JSON text already written at its place in the document: copied as it is."""
+
+
+# An item's place: in "items", in the document's top-level object.
+_ITEM_NEWLINE = "\n    "
+
+
+def json_item(entry: Entry) -> str:
+    """An entry's item, written as jsonfeed_file writes it in its place."""
+    parts: list[str] = []
+    _pretty(_item(entry), _ITEM_NEWLINE, parts)
+    return "".join(parts)
+
+
 def _pretty(value: object, newline: str, parts: list[str]) -> None:
-    if isinstance(value, str):
+    if type(value) is _Written:
+        parts.append(value)
+    elif isinstance(value, str):
         parts.append(_encode_string(value))
     elif isinstance(value, dict):
         members = ((_encode_string(key) + ": ", item) for key, item in value.items())

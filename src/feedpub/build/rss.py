@@ -7,18 +7,29 @@ Media RSS for the photo and its credit, ``atom:updated`` on corrected stories.
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
 from feedpub.build import _feedgen, vocabulary
 from feedpub.build._feedgen import Element, sub_element
 from feedpub.build.render import image_title
-from feedpub.build.vocabulary import ATOM, DC, FEEDPUB, MEDIA
-from feedpub.model import Entry, Feed, FeedFile, file_in
+from feedpub.build.vocabulary import ATOM, CONTENT, DC, FEEDPUB, MEDIA
+from feedpub.build.xmlwriter import DECLARATION, attribute, element, text
+from feedpub.model import Entry, Feed, FeedFile, Image, file_in
 
 FILENAME = "rss.xml"
 MEDIA_TYPE = "application/rss+xml; charset=utf-8"
 NAMESPACES = {"dc": DC, "media": MEDIA, "feedpub": FEEDPUB}
 
 
-def rss_file(feed: Feed, feeds_url: str) -> FeedFile:
+def rss_file(feed: Feed, feeds_url: str, items: Sequence[str] | None = None) -> FeedFile:
+    """The feed through feedgen; with ``items`` (rss_item of each entry, in order) the
+    same bytes written directly, as archive documents are."""
+    if items is not None:
+        content = rss_text(feed, feeds_url, items).encode("utf-8")
+        return FeedFile(path=feed.file_path(FILENAME), content=content, media_type=MEDIA_TYPE)
+
     def channel_hook(channel: Element) -> None:
         for hub in feed.hubs:  # WebSub §4: feedgen writes no RSS link but self
             sub_element(channel, f"{{{ATOM}}}link", rel="hub", href=hub)
@@ -72,3 +83,134 @@ def _extend_item(item: Element, entry: Entry) -> None:
             sub_element(media, f"{{{MEDIA}}}title", title, type="plain")
     vocabulary.add_dateline(item, entry)
     vocabulary.add_agency(item, entry.agency)
+
+
+# The direct writer: what the feedgen path above writes, as text (see xmlwriter).
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def rfc822(moment: datetime) -> str:
+    """feedgen's date format, "%a, %d %b %Y %H:%M:%S %z" in the C locale."""
+    day, month = _DAYS[moment.weekday()], _MONTHS[moment.month - 1]
+    return f"{day}, {moment.day:02} {month} {moment:%Y %H:%M:%S %z}"
+
+
+def rss_text(feed: Feed, feeds_url: str, items: Sequence[str]) -> str:
+    """The document around ``items``, each written by rss_item."""
+    namespaces = {**vocabulary.namespaces_for(feed, NAMESPACES), "atom": ATOM, "content": CONTENT}
+    declared = "".join(f' xmlns:{prefix}="{attribute(uri)}"' for prefix, uri in namespaces.items())
+    self_url = feed.self_url(feeds_url, FILENAME)
+    lines = [
+        DECLARATION,
+        f'<rss{declared} version="2.0">',
+        "  <channel>",
+        element(2, "title", feed.title),
+        element(2, "link", feed.home_url),
+        element(2, "description", feed.description),
+        element(2, "atom:link", None, ("href", self_url), ("rel", "self"),
+                ("type", "application/rss+xml")),
+    ]  # fmt: skip
+    if feed.rights:
+        lines.append(element(2, "copyright", feed.rights))
+    lines += [
+        element(2, "docs", _feedgen.DOCS),
+        element(2, "generator", _feedgen.GENERATOR),
+    ]
+    if feed.language:
+        lines.append(element(2, "language", feed.language))
+    lines.append(element(2, "lastBuildDate", rfc822(feed.updated)))
+    if feed.entries:
+        newest = max(feed.entries, key=lambda entry: entry.published.timestamp())
+        lines.append(element(2, "pubDate", rfc822(newest.published)))
+    lines += [element(2, "atom:link", None, ("rel", "hub"), ("href", hub)) for hub in feed.hubs]
+    lines += [
+        element(2, "atom:link", None, ("rel", rel), ("href", href))
+        for rel, href in vocabulary.archive_links(feed, _url_in(feeds_url)).items()
+    ]
+    if feed.archive:
+        lines.append(element(2, "fh:archive"))
+    lines += [
+        element(2, "dc:publisher", feed.publisher.name),
+        vocabulary.agency_line(2, feed.publisher),
+        *items,
+        "  </channel>",
+        "</rss>",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _url_in(feeds_url: str) -> Callable[[str], str]:
+    return lambda path: feeds_url + file_in(path, FILENAME)
+
+
+def rss_item(entry: Entry) -> str:
+    """One ``<item>`` as it stands in a channel, newline-free at its ends."""
+    lines = [
+        "    <item>",
+        element(3, "title", entry.title),
+        element(3, "link", entry.url),
+    ]
+    description = html.escape(entry.summary, quote=False)
+    if description:
+        lines.append(element(3, "description", description))
+        lines.append(element(3, "content:encoded", entry.content_html))
+    else:  # feedgen: the content becomes the description
+        lines.append(element(3, "description", entry.content_html))
+    lines.append(f'      <guid isPermaLink="false">{text(entry.id)}</guid>')
+    lines += [
+        element(3, "category", category.label, ("domain", category.scheme))
+        for category in entry.categories
+    ]
+    image = entry.image
+    if image is not None:
+        lines.append(
+            f'      <enclosure url="{attribute(image.url)}" length="{image.length or 0}"'
+            f' type="{attribute(image.type)}"/>'
+        )
+    lines += [
+        element(3, "pubDate", rfc822(entry.published)),
+        f'      <source url="{attribute(entry.agency.feed_url or entry.agency.url)}">'
+        f"{text(entry.agency.name)}</source>",
+    ]
+    lines += [element(3, "dc:creator", author.name) for author in entry.authors]
+    if entry.rights:
+        lines.append(element(3, "dc:rights", entry.rights))
+    if entry.language:
+        lines.append(element(3, "dc:language", entry.language))
+    if entry.modified:
+        lines.append(element(3, "atom:updated", entry.updated.isoformat()))
+    if image is not None:
+        lines += _media_content(image)
+    lines += [
+        vocabulary.dateline_line(3, entry),
+        vocabulary.agency_line(3, entry.agency),
+        "    </item>",
+    ]
+    return "\n".join(lines)
+
+
+def _media_content(image: Image) -> list[str]:
+    start = element(
+        3,
+        "media:content",
+        None,
+        ("url", image.url),
+        ("type", image.type),
+        ("medium", "image"),
+        ("fileSize", str(image.length or "")),
+        ("width", str(image.width or "")),
+        ("height", str(image.height or "")),
+    )
+    title = image_title(image)
+    children = [
+        element(4, "media:description", image.caption, ("type", "plain")) if image.caption else "",
+        element(4, "media:credit", image.credit, ("role", "photographer")) if image.credit else "",
+        element(4, "media:title", title, ("type", "plain")) if title else "",
+    ]
+    children = [child for child in children if child]
+    if not children:
+        return [start]
+    return [start[:-2] + ">", *children, "      </media:content>"]

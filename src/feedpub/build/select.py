@@ -320,19 +320,21 @@ class FeedRenderer:
         self._done: dict[str, Entry] = {}
 
     def __call__(self, plan: ResolvedPlan) -> Feed:
-        # ``keep`` entries for later feeds, but not an archive document's: together they
-        # hold every story, and their short entries appear in no other feed's format.
-        keep = plan.feed.archive is None
+        archive = plan.feed.archive is not None
         entries = tuple(
-            self._entry(article, notice, keep=keep)
+            self.entry(article, notice, archive=archive)
             for article, notice in zip(plan.articles, plan.killed, strict=True)
         )
         return dataclasses.replace(plan.feed, entries=entries)
 
-    def _entry(self, article: Article, notice: bool, *, keep: bool) -> Entry:
+    def entry(self, article: Article, notice: bool, *, archive: bool = False) -> Entry:
+        """The story as a feed shows it; an archive document shows its lead, not the
+        whole story. Feeds' entries are kept for later feeds, archive documents' not:
+        together they hold every story (archive.py keeps a month's)."""
         # Imported here: Markdown and the sanitiser are only needed when a feed changed.
         from feedpub.build.entries import make_archive_entry, make_entry, make_withdrawal_notice
 
+        keep = not archive
         done = self._done.get(article.id) if keep else None
         if done is not None:
             return done
@@ -340,7 +342,7 @@ class FeedRenderer:
             entry = make_withdrawal_notice(article, self._site)
         elif keep:
             entry = make_entry(article, self._site, self._read_body(article))
-        else:  # an archive document: the lead, not the whole story
+        else:
             lead = article.lead
             if lead is None:  # not set by the loader: derive it from the body
                 from feedpub.build.lead import lead_text

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from feedpub.build._feedgen import Element, sub_element
+from feedpub.build.xmlwriter import element
 from feedpub.model import Agency, Entry, Feed
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -20,6 +21,7 @@ DC = "http://purl.org/dc/elements/1.1/"
 MEDIA = "http://search.yahoo.com/mrss/"
 FEEDPUB = "https://feedpub.org/ns/1.0"
 HISTORY = "http://purl.org/syndication/history/1.0"  # RFC 5005
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -41,6 +43,29 @@ def add_dateline(parent: Element, entry: Entry) -> None:
         city=entry.dateline.city,
         country=entry.dateline.country or "",
         agency=entry.agency.abbreviation,
+    )
+
+
+def agency_line(depth: int, agency: Agency) -> str:
+    """add_agency's element as text (xmlwriter)."""
+    return element(
+        depth,
+        "feedpub:agency",
+        agency.name,
+        ("abbreviation", agency.abbreviation),
+        ("url", agency.url),
+    )
+
+
+def dateline_line(depth: int, entry: Entry) -> str:
+    """add_dateline's element as text (xmlwriter)."""
+    return element(
+        depth,
+        "feedpub:dateline",
+        entry.dateline_text,
+        ("city", entry.dateline.city),
+        ("country", entry.dateline.country),
+        ("agency", entry.agency.abbreviation),
     )
 
 
