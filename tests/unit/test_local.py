@@ -73,13 +73,41 @@ def test_feeds_no_longer_built_are_removed_and_other_files_kept(tmp_path: Path) 
 
 
 def test_temporaries_left_by_a_killed_run_are_cleaned_up(tmp_path: Path) -> None:
-    (tmp_path / "art").mkdir()
+    (tmp_path / "art" / "archive" / "2026-10").mkdir(parents=True)
+    (tmp_path / "archive" / "2026-10-2").mkdir(parents=True)
     (tmp_path / ".rss.xml.k2j3h4.tmp").write_bytes(b"<rss><chan")
     (tmp_path / "art" / ".atom.xml.a8s7d6.tmp").write_bytes(b"<fe")
+    (tmp_path / "art" / "archive" / "2026-10" / ".feed.json.x1.tmp").write_bytes(b"{")
+    (tmp_path / "archive" / "2026-10-2" / ".rss.xml.x2.tmp").write_bytes(b"<rss")
     (tmp_path / ".keep-me.tmp").write_bytes(b"not ours")
     write_files([feed_file("rss.xml", b"a")], tmp_path)
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
         ".keep-me.tmp",
-        "art",
         "rss.xml",
-    ]
+    ]  # and the folders the killed run had made, now empty, are gone
+
+
+def test_many_files_land_whole_in_batches(tmp_path: Path) -> None:
+    files = [
+        feed_file(f"s{number % 7}/archive/2026-{number % 12 + 1:02}/rss.xml", b"x" * number)
+        for number in range(84)
+    ] + [feed_file(f"f{number}/rss.xml", bytes([number % 256]) * 5000) for number in range(300)]
+    files = list({file.path: file for file in files}.values())
+    report = write_files(files, tmp_path)
+    assert len(report.written) == len(files)
+    assert {file.path: file.content for file in files} == {
+        path.relative_to(tmp_path).as_posix(): path.read_bytes()
+        for path in tmp_path.rglob("*")
+        if path.is_file()
+    }  # every file whole, and no temporary left
+
+
+def test_a_failed_write_keeps_what_came_before_and_leaves_no_temporary(tmp_path: Path) -> None:
+    (tmp_path / "blocked").write_bytes(b"not a folder")
+    files = [feed_file(f"f{number}/rss.xml", b"new") for number in range(20)]
+    files.insert(12, feed_file("blocked/rss.xml", b"new"))
+    with pytest.raises(OutputError, match=r"blocked/rss.xml: cannot write \(File exists\)"):
+        write_files(files, tmp_path)
+    landed = sorted(path.parent.name for path in tmp_path.glob("*/rss.xml"))
+    assert landed == sorted(f"f{number}" for number in range(12))
+    assert not list(tmp_path.rglob("*.tmp"))
