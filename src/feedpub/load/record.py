@@ -160,7 +160,8 @@ def _read_record(
         return None
     fields = Fields(node, path=display, first_line=FRONT_MATTER_LINE, problems=problems)
     article = _read_article(fields, path, context)
-    if not xml_safe(raw.body).strip():
+    body = xml_safe(raw.body)
+    if not body.strip():
         problems.append(
             Problem(
                 display,
@@ -173,7 +174,7 @@ def _read_record(
     if problems or article is None:
         return None
     if context.lead is not None:
-        article = dataclasses.replace(article, lead=context.lead(xml_safe(raw.body)))
+        article = dataclasses.replace(article, lead=context.lead(body))
     return article
 
 
