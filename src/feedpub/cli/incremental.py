@@ -259,7 +259,7 @@ def _write(
     from feedpub.build.lead import lead_text
     from feedpub.build.select import renderer_files
     from feedpub.load import read_body
-    from feedpub.load.articles import article_source
+    from feedpub.load.articles import article_source, parsed
     from feedpub.load.index import LastRun
     from feedpub.model import file_in
     from feedpub.publish.local import write_files
@@ -281,7 +281,8 @@ def _write(
     report = write_files(built, output, kept=itertools.chain(kept, built.skipped))
     for path, result in change.results.items():
         stat = change.stats[path] or (0, -1, 0)  # unreadable stats never match
-        index.put(path, scan.trusted(stat), result, change.new[path])
+        record = parsed(result, path)
+        index.put(path, scan.trusted(stat), record.outcome, record.encoded)
     index.remove(change.old.keys() - change.new.keys())
     index.replace_members(output_key, replanned.members)
     index.update_feed_digests(

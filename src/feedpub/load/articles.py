@@ -16,7 +16,7 @@ from typing import NamedTuple, Protocol
 from feedpub.errors import BuildError, Problem
 from feedpub.load.record import RecordResult, read_record
 from feedpub.load.scan import Scan, Stat, scan_records
-from feedpub.model import Article, Listing, Site, listing_of
+from feedpub.model import Article, Listing, Site, encode_article, listing_of
 from feedpub.parallel import ordered_map, workers
 
 
@@ -27,6 +27,25 @@ class Outcome(NamedTuple):
     claim: tuple[str, int] | None
     problems: tuple[Problem, ...]
     listing: Listing | None
+
+
+class Parsed(NamedTuple):
+    """A record as read: its Outcome, and its Article encoded for the index (see
+    encode_article) or, when there is no index to keep it in, the Article itself."""
+
+    outcome: Outcome
+    encoded: bytes | None
+    article: Article | None
+
+
+def parsed(result: RecordResult, key: str, *, keep: bool = False) -> Parsed:
+    """``keep``: hand back the Article rather than its encoding."""
+    article = result.article
+    if article is None:
+        return Parsed(Outcome(result.claim, result.problems, None), None, None)
+    encoded = encode_article(article)
+    outcome = Outcome(result.claim, result.problems, listing_of(article, key, encoded))
+    return Parsed(outcome, None, article) if keep else Parsed(outcome, encoded, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,17 +98,16 @@ def load_articles(
         if progress is not None and outcomes:
             progress(len(outcomes), len(records))
     missing = [relative for relative in records if relative not in outcomes]
-    jobs = [(articles_dir / relative, prefix + relative) for relative in missing]
+    jobs = [(articles_dir / relative, prefix + relative, relative) for relative in missing]
     held: dict[str, Article] = {}
-    for relative, result in zip(missing, _read_all(jobs, root, site, lead), strict=True):
-        article = result.article
-        listing = None if article is None else listing_of(article, relative)
-        outcomes[relative] = Outcome(result.claim, result.problems, listing)
+    keep = index is None  # else Articles go to the index, encoded by the workers
+    for relative, record in zip(missing, _read_all(jobs, root, site, lead, keep), strict=True):
+        outcomes[relative] = record.outcome
         stat = stats.get(relative)
         if index is not None and stat is not None:
-            index.put(relative, scan.trusted(stat), result, listing)
-        elif article is not None:
-            held[relative] = article
+            index.put(relative, scan.trusted(stat), record.outcome, record.encoded)
+        elif record.article is not None:
+            held[relative] = record.article
         if progress is not None:
             progress(len(outcomes), len(records))
     if index is not None:
@@ -142,11 +160,16 @@ PARALLEL_FROM = 2000  # records to parse before a second process pays for its st
 
 
 def _read_all(
-    jobs: list[tuple[Path, str]], root: Path, site: Site, lead: Callable[[str], str] | None
-) -> Iterator[RecordResult]:
-    """read_record for every job, in order; over several processes when there are many
-    (parsing YAML is CPU-bound, and a cold build of a big archive parses every record)."""
-    read = functools.partial(_read_job, root=root, site=site, lead=lead)
+    jobs: list[tuple[Path, str, str]],
+    root: Path,
+    site: Site,
+    lead: Callable[[str], str] | None,
+    keep: bool,
+) -> Iterator[Parsed]:
+    """Every job's record read, in order; over several processes when there are many
+    (parsing YAML is CPU-bound, and a cold build of a big archive parses every record).
+    The workers also encode each Article: the main process only stores it."""
+    read = functools.partial(_read_job, root=root, site=site, lead=lead, keep=keep)
     processes = workers()
     if len(jobs) < PARALLEL_FROM or processes < 2:
         yield from map(read, jobs)
@@ -155,15 +178,21 @@ def _read_all(
 
 
 def _read_job(
-    job: tuple[Path, str], *, root: Path, site: Site, lead: Callable[[str], str] | None
-) -> RecordResult:
-    return read_record(job[0], job[1], root, site, lead)
+    job: tuple[Path, str, str],
+    *,
+    root: Path,
+    site: Site,
+    lead: Callable[[str], str] | None,
+    keep: bool,
+) -> Parsed:
+    path, display, key = job
+    return parsed(read_record(path, display, root, site, lead), key, keep=keep)
 
 
 class RecordCache(Protocol):
     def get(self, path: str, stat: Stat) -> Outcome | None: ...
 
-    def put(self, path: str, stat: Stat, result: RecordResult, listing: Listing | None) -> None: ...
+    def put(self, path: str, stat: Stat, outcome: Outcome, article: bytes | None) -> None: ...
 
     def save(self, paths: set[str]) -> None: ...
 

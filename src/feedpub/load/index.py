@@ -3,7 +3,7 @@
 An embedded SQLite database (``.feedpub-cache/records.sqlite`` beside feedpub.yaml,
 never inside the output folder) maps each record's path to its size, mtime and inode
 and to what it gave: the id it claims, its problems, its Listing (in columns, read at
-start) and its Article (JSON, read only when a feed being rendered shows the story).
+start) and its Article (a JSON array, read only when a feed being rendered shows the story).
 A file whose stat is unchanged is not read again.
 Correctness never depends on the cache: a missing, unreadable or corrupt database, or
 one written by another feedpub version or for another site configuration, is
@@ -16,32 +16,29 @@ be able to run code.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from feedpub import __version__
 from feedpub.errors import Problem
 from feedpub.load.articles import Outcome
-from feedpub.load.record import RecordResult
 from feedpub.load.scan import Stat, no_cycle_collection
-from feedpub.model import Article, Dateline, Image, Listing, Site, Source
+from feedpub.model import Article, Listing, Site, decode_article
 
 CACHE_DIR = ".feedpub-cache"
 DATABASE = "records.sqlite"
-SCHEMA = 6
+SCHEMA = 7
 FLUSH_EVERY = 2000  # rows buffered before they are written (bounds a cold build's memory)
 
 _CREATE_RECORDS = (
     "CREATE TABLE IF NOT EXISTS records (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, "
     "inode INTEGER, claim_id TEXT, claim_line INTEGER, problems TEXT, id TEXT, sections TEXT, "
     "published REAL, month TEXT, release REAL, draft INTEGER, withdrawn REAL, changed REAL, "
-    "fingerprint TEXT, article TEXT)"
+    "fingerprint TEXT, article BLOB)"
 )
 _SELECT_LISTED = (  # every column but the article
     "SELECT path, size, mtime, inode, claim_id, claim_line, problems, id, sections, "
@@ -168,11 +165,11 @@ class RecordIndex:
             return None
         return found[1]
 
-    def put(self, path: str, stat: Stat, result: RecordResult, listing: Listing | None) -> None:
-        claim_id, claim_line = result.claim or (None, None)
-        problems = _encode_problems(result.problems)
-        article = None if result.article is None else encode(result.article)
-        columns = _listing_columns(listing)
+    def put(self, path: str, stat: Stat, outcome: Outcome, article: bytes | None) -> None:
+        """Store a record's outcome and its Article (encode_article), if good."""
+        claim_id, claim_line = outcome.claim or (None, None)
+        problems = _encode_problems(outcome.problems)
+        columns = _listing_columns(outcome.listing)
         self._pending.append((path, *stat, claim_id, claim_line, problems, *columns, article))
         if len(self._pending) >= FLUSH_EVERY:
             self._flush()
@@ -197,8 +194,8 @@ class RecordIndex:
             row = self._connection.execute(
                 "SELECT article FROM records WHERE path = ?", (path,)
             ).fetchone()
-            return None if row is None or row[0] is None else decode(row[0])
-        except (sqlite3.Error, ValueError, KeyError, TypeError):
+            return None if row is None or row[0] is None else decode_article(row[0])
+        except (sqlite3.Error, ValueError, TypeError):
             return None  # a damaged row: the caller reads the file again
 
     def last_run(self, output: str) -> LastRun | None:
@@ -369,36 +366,3 @@ def _encode_problems(problems: tuple[Problem, ...]) -> str | None:
     if not problems:
         return None
     return json.dumps([[p.path, p.line, p.field, p.message, p.hint] for p in problems])
-
-
-def encode(article: Article) -> str:
-    fields = _plain(article)
-    for name in ("published", "updated", "embargo", "withdrawn"):
-        if fields[name] is not None:
-            fields[name] = fields[name].isoformat()
-    return json.dumps(fields, ensure_ascii=False)
-
-
-def _plain(record: Any) -> dict[str, Any]:
-    """A record's fields as a dict, nested records too (dataclasses.asdict, without its
-    deep copies: a cold build encodes every record)."""
-    return {
-        field.name: _plain(value) if dataclasses.is_dataclass(value) else value
-        for field in dataclasses.fields(record)
-        for value in (getattr(record, field.name),)
-    }
-
-
-def decode(text: str) -> Article:
-    fields = json.loads(text)
-    for name in ("published", "updated", "embargo", "withdrawn"):
-        if fields[name] is not None:
-            fields[name] = datetime.fromisoformat(fields[name])
-    for name in ("sections", "byline", "tags"):
-        fields[name] = tuple(fields[name])
-    fields["dateline"] = Dateline(**fields["dateline"])
-    if fields["image"] is not None:
-        fields["image"] = Image(**fields["image"])
-    if fields["source"] is not None:
-        fields["source"] = Source(**fields["source"])
-    return Article(**fields)
