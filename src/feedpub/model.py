@@ -372,3 +372,14 @@ class FeedFile:
     path: str
     content: bytes
     media_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class StagedFile:
+    """A produced file that another process has already written beside its place under
+    output/, as a temporary still to be renamed there; ``temporary`` None: the file
+    there already holds exactly these bytes."""
+
+    path: str
+    temporary: str | None
+    size: int

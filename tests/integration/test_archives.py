@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import feedparser  # type: ignore[import-untyped]
@@ -219,3 +220,22 @@ def test_archive_documents_read_no_story_body_again(site_folder: SiteFolder, mon
     assert sorted(read) == sorted(shown) and len(shown) < 40
     archived = json.loads((site_folder.output / "archive/2026-08/feed.json").read_text())
     assert archived["items"][0]["summary"]  # the lead, from the loader
+
+
+def test_archives_from_records_in_memory_are_the_same_bytes_over_several_processes(
+    site_folder: SiteFolder, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    # Without an index the Articles themselves go out to the workers (no portable fetch).
+    import feedpub.build
+    from feedpub.build import build_feeds
+    from feedpub.load import load_articles, load_site, read_body
+
+    site_with_months(site_folder)
+    site = load_site(site_folder.config, site_folder.articles)
+    stories = load_articles(site_folder.articles, site, "articles").articles
+    moment = datetime.fromisoformat(NOW)
+    alone = build_feeds(site, stories, moment, read_body)
+    monkeypatch.setattr(feedpub.build, "PARALLEL_ARCHIVES", 1)
+    monkeypatch.setattr(feedpub.build, "workers", lambda: 2)
+    assert build_feeds(site, stories, moment, read_body) == alone
+    assert sum("/archive/" in file.path for file in alone) > 10

@@ -1,12 +1,13 @@
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from feedpub.errors import OutputError
-from feedpub.model import FeedFile
-from feedpub.publish.local import atomic_write, write_files
+from feedpub.model import FeedFile, StagedFile
+from feedpub.publish.local import atomic_write, stage_file, write_files
 
 
 def feed_file(path: str, content: bytes) -> FeedFile:
@@ -110,4 +111,30 @@ def test_a_failed_write_keeps_what_came_before_and_leaves_no_temporary(tmp_path:
         write_files(files, tmp_path)
     landed = sorted(path.parent.name for path in tmp_path.glob("*/rss.xml"))
     assert landed == sorted(f"f{number}" for number in range(12))
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_staged_files_are_renamed_into_place_and_unchanged_ones_left_alone(
+    tmp_path: Path,
+) -> None:
+    write_files([feed_file("archive/2026-10/rss.xml", b"old")], tmp_path)
+    kept = tmp_path / "archive" / "2026-10" / "rss.xml"
+    os.utime(kept, ns=(1_000_000_000, 1_000_000_000))
+    files = [feed_file("archive/2026-10/rss.xml", b"old"),
+             feed_file("politics/archive/2026-10/atom.xml", b"new")]  # fmt: skip
+    staged = []
+
+    def stage_each() -> Iterator[StagedFile]:  # as a build does: while write_files runs
+        for file in files:
+            staged.append(stage_file(file, tmp_path))
+            yield staged[-1]
+
+    report = write_files(stage_each(), tmp_path)
+    assert staged[0].temporary is None  # the same bytes: nothing written
+    assert (report.written, report.unchanged) == (
+        ("politics/archive/2026-10/atom.xml",),
+        ("archive/2026-10/rss.xml",),
+    )
+    assert kept.stat().st_mtime_ns == 1_000_000_000
+    assert (tmp_path / "politics" / "archive" / "2026-10" / "atom.xml").read_bytes() == b"new"
     assert not list(tmp_path.rglob("*.tmp"))

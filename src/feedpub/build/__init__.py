@@ -11,7 +11,16 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 from feedpub.build.select import FeedPlan, FeedRenderer, choose_feeds, resolve, site_material
-from feedpub.model import FEED_FILENAMES, Article, Feed, FeedFile, Listing, Site, listing_of
+from feedpub.model import (
+    FEED_FILENAMES,
+    Article,
+    Feed,
+    FeedFile,
+    Listing,
+    Site,
+    StagedFile,
+    listing_of,
+)
 from feedpub.parallel import ordered_map, workers
 
 # The files of every feed, in the order serialisers() writes them (a test keeps the two
@@ -42,11 +51,14 @@ class FeedBuild:
         fetch: Callable[[Listing], Article],
         read_body: Callable[[Article], str],
         unchanged: Callable[[str, str], bool],
+        portable: Callable[[Listing], Article] | None = None,
     ) -> None:
         """``plans``: the feeds chosen (choose_feeds: all of them; an incremental run:
-        those a change touches)."""
+        those a change touches). ``portable``: ``fetch`` for other processes, if there
+        is one (LoadedArticles.portable)."""
         self._site = site
         self._fetch = fetch
+        self._portable = portable
         self._read_body = read_body
         self._plans = plans
         self._unchanged = unchanged
@@ -63,6 +75,15 @@ class FeedBuild:
         return len(self._plans) * len(FILENAMES)
 
     def __iter__(self) -> Iterator[FeedFile]:
+        for file in self.staged(None):
+            assert isinstance(file, FeedFile)  # noqa: S101 - nothing is staged without stage
+            yield file
+
+    def staged(
+        self, stage: Callable[[FeedFile], StagedFile] | None
+    ) -> Iterator[FeedFile | StagedFile]:
+        """The files, as __iter__; archive documents rendered in other processes come
+        back ``stage``d by them, when a ``stage`` is given (see publish.local)."""
         render = FeedRenderer(self._site, self._read_body)
         material = site_material(self._site)
         archives: list[FeedPlan] = []
@@ -74,7 +95,8 @@ class FeedBuild:
                 archives.append(plan)  # below, after the feeds
             else:
                 yield from _serialise(render(resolve(plan, self._fetch)), self._site)
-        yield from _archive_files(archives, self._fetch, self._site, self._read_body)
+        yield from _archive_files(archives, self._fetch, self._site, self._read_body,
+                                  self._portable, stage)  # fmt: skip
 
 
 PARALLEL_ARCHIVES = 24  # archive documents to render before a process pool pays off
@@ -85,21 +107,33 @@ def _archive_files(
     fetch: Callable[[Listing], Article],
     site: Site,
     read_body: Callable[[Article], str],
-) -> Iterator[FeedFile]:
+    portable: Callable[[Listing], Article] | None,
+    stage: Callable[[FeedFile], StagedFile] | None,
+) -> Iterator[FeedFile | StagedFile]:
     """The files of the archive documents, a month at a time; over several processes
-    when there are many (a cold build of a big archive writes every story once more)."""
-    from feedpub.build.archive import by_month, month_files, resolve_month
+    when there are many (a cold build of a big archive writes every story once more).
+    With a ``portable`` fetch the workers fetch the stories and stage the files
+    themselves; otherwise Articles go out to them and bytes come back."""
+    from feedpub.build.archive import by_month, month_files, month_job, resolve_month
 
-    months = (resolve_month(month, fetch) for month in by_month(plans))  # as needed
-    write = functools.partial(month_files, site=site, read_body=read_body)
+    months = by_month(plans)
     processes = workers()
     if len(plans) < PARALLEL_ARCHIVES or processes < 2:
         for month in months:
-            yield from write(month)
+            yield from month_files(resolve_month(month, fetch), site, read_body)
+        return
+    if portable is not None:
+        job = functools.partial(
+            month_job, site=site, read_body=read_body, fetch=portable, stage=stage
+        )
+        for files in ordered_map(job, months, processes, chunk=1, window=2):
+            yield from files
         return
     # A month at a time, two per process in flight: a month of the combined feed at
     # 100,000 stories is megabytes of Articles going out and of bytes coming back.
-    for files in ordered_map(write, months, processes, chunk=1, window=2):
+    write = functools.partial(month_files, site=site, read_body=read_body)
+    resolved = (resolve_month(month, fetch) for month in months)  # as they are needed
+    for files in ordered_map(write, resolved, processes, chunk=1, window=2):
         yield from files
 
 

@@ -8,6 +8,7 @@ and every feed file as it was written, is done after one walk of ``articles/``.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from datetime import datetime
@@ -77,7 +78,7 @@ def _full_run(
     )
     from feedpub.load import load_articles, read_body
     from feedpub.load.index import LastRun
-    from feedpub.publish.local import write_files
+    from feedpub.publish.local import stage_file, write_files
 
     output_key = str(output.resolve())
     if index is not None:
@@ -90,10 +91,11 @@ def _full_run(
         return known.get(path) == (digest, files_stamp(output, path))
 
     plans = choose_feeds(site, loaded.listings, moment)
-    built = FeedBuild(site, plans, loaded.fetch, read_body, unchanged)
+    built = FeedBuild(site, plans, loaded.fetch, read_body, unchanged, loaded.portable)
     report = None
     if not (strict and loaded.problems):  # --strict: nothing is written at all
-        report = write_files(built, output, kept=built.skipped)
+        stage = functools.partial(stage_file, output_dir=output)
+        report = write_files(built.staged(stage), output, kept=built.skipped)
     following = next_release(loaded.listings, moment)
     outcome = BuildOutcome(
         good=len(loaded.listings),

@@ -7,6 +7,7 @@ choice of which duplicate id wins, never depends on the file system.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -56,6 +57,9 @@ class LoadedArticles:
     problems: tuple[Problem, ...]
     rejected: int  # how many record files were left out
     fetch: Callable[[Listing], Article]
+    # The same, for use in other processes (cheap to pickle: it reads the index with
+    # a connection of its own); None when Articles are held in this process's memory.
+    portable: Callable[[Listing], Article] | None = None
 
     @property
     def articles(self) -> tuple[Article, ...]:
@@ -113,14 +117,21 @@ def load_articles(
     if index is not None:
         index.save(set(records))
     fetch = article_source(articles_dir, site, display_dir, index, lead, held)
-    return combine_results(((prefix + relative, outcomes[relative]) for relative in records), fetch)
+    reader = index.reader() if index is not None and not held else None
+    portable = None if reader is None else article_source(
+        articles_dir, site, display_dir, reader, lead, {}
+    )  # fmt: skip
+    loaded = combine_results(
+        ((prefix + relative, outcomes[relative]) for relative in records), fetch
+    )
+    return dataclasses.replace(loaded, portable=portable)
 
 
 def article_source(
     articles_dir: Path,
     site: Site,
     display_dir: str,
-    index: RecordCache | None,
+    index: ArticleStore | None,
     lead: Callable[[str], str] | None,
     held: dict[str, Article],
 ) -> Callable[[Listing], Article]:
@@ -136,7 +147,7 @@ def _fetch(
     listing: Listing,
     *,
     held: dict[str, Article],
-    index: RecordCache | None,
+    index: ArticleStore | None,
     articles_dir: Path,
     prefix: str,
     root: Path,
@@ -189,14 +200,18 @@ def _read_job(
     return parsed(read_record(path, display, root, site, lead), key, keep=keep)
 
 
-class RecordCache(Protocol):
+class ArticleStore(Protocol):
+    def article(self, path: str) -> Article | None: ...
+
+
+class RecordCache(ArticleStore, Protocol):
     def get(self, path: str, stat: Stat) -> Outcome | None: ...
 
     def put(self, path: str, stat: Stat, outcome: Outcome, article: bytes | None) -> None: ...
 
     def save(self, paths: set[str]) -> None: ...
 
-    def article(self, path: str) -> Article | None: ...
+    def reader(self) -> ArticleStore | None: ...
 
 
 def combine_results(

@@ -76,6 +76,40 @@ class Member(NamedTuple):
     doc: str
 
 
+def _stored_article(connection: sqlite3.Connection, path: str) -> Article | None:
+    try:
+        row = connection.execute("SELECT article FROM records WHERE path = ?", (path,)).fetchone()
+        return None if row is None or row[0] is None else decode_article(row[0])
+    except (sqlite3.Error, ValueError, TypeError):
+        return None  # a damaged row: the caller reads the file again
+
+
+class IndexReader:
+    """Reads stored Articles in any process. Pickled, it is only the database's path:
+    each process opens its own read-only connection (a connection must not cross a
+    fork), so the workers that render archive documents fetch their own stories."""
+
+    def __init__(self, database: Path) -> None:
+        self.database = database
+        self._connection: sqlite3.Connection | None = None
+
+    def __getstate__(self) -> Path:
+        return self.database
+
+    def __setstate__(self, database: Path) -> None:
+        self.__init__(database)  # type: ignore[misc]
+
+    def article(self, path: str) -> Article | None:
+        """The Article stored for ``path``; None when the cache cannot give it."""
+        if self._connection is None:
+            try:
+                uri = self.database.resolve().as_uri() + "?mode=ro"
+                self._connection = sqlite3.connect(uri, uri=True)
+            except (sqlite3.Error, OSError, ValueError):
+                return None
+        return _stored_article(self._connection, path)
+
+
 class RecordIndex:
     """What each record gave, by relative path, valid while its file's stat is unchanged:
     the Outcome (claim, problems, Listing) held in memory for every record, the Article
@@ -188,15 +222,13 @@ class RecordIndex:
         """The Article stored for ``path``; None when the cache cannot give it."""
         if self._pending:
             self._flush()
-        if self._connection is None:
-            return None
-        try:
-            row = self._connection.execute(
-                "SELECT article FROM records WHERE path = ?", (path,)
-            ).fetchone()
-            return None if row is None or row[0] is None else decode_article(row[0])
-        except (sqlite3.Error, ValueError, TypeError):
-            return None  # a damaged row: the caller reads the file again
+        return None if self._connection is None else _stored_article(self._connection, path)
+
+    def reader(self) -> IndexReader | None:
+        """A reader of the stored Articles for other processes; None without a cache."""
+        if self._pending:
+            self._flush()
+        return None if self._connection is None else IndexReader(self.database)
 
     def last_run(self, output: str) -> LastRun | None:
         """What the last complete build into ``output`` was made from, if known."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from feedpub.errors import OutputError
-from feedpub.model import ARCHIVE_FOLDER, FEED_FILENAMES, FeedFile
+from feedpub.model import ARCHIVE_FOLDER, FEED_FILENAMES, FeedFile, StagedFile
 
 FILE_MODE = 0o644  # feeds are public; mkstemp would leave 0600 and a web server could not read
 
@@ -28,22 +28,31 @@ class WriteReport:
 
 
 def write_files(
-    files: Iterable[FeedFile], output_dir: Path, kept: Iterable[str] = ()
+    files: Iterable[FeedFile | StagedFile], output_dir: Path, kept: Iterable[str] = ()
 ) -> WriteReport:
     """Write every file under ``output_dir`` whose bytes differ from what is there,
     then remove the feeds of sections that no longer exist. ``kept`` are files the
-    build knows are current without producing them again: they count as unchanged."""
+    build knows are current without producing them again: they count as unchanged.
+    StagedFiles were written by stage_file (in another process) and are renamed here;
+    ``files`` must stage them lazily, since temporaries a killed run left behind are
+    removed first."""
     written: list[str] = []
     unchanged: list[str] = []
     remove_leftover_temporaries(output_dir)
     with _Batch(output_dir) as batch:
         for file in files:
             target = output_dir / file.path
-            if _has_content(target, file.content):
+            if isinstance(file, StagedFile):
+                if file.temporary is None:
+                    unchanged.append(file.path)
+                else:
+                    batch.add_written(target, file.temporary, file.size)
+                    written.append(file.path)
+            elif _has_content(target, file.content):
                 unchanged.append(file.path)
-                continue
-            batch.add(target, file.content)
-            written.append(file.path)
+            else:
+                batch.add(target, file.content)
+                written.append(file.path)
     unchanged += kept  # read only now: the build may fill it while ``files`` is iterated
     removed = remove_stale_feeds(output_dir, set(written) | set(unchanged))
     return WriteReport(tuple(written), tuple(unchanged), removed)
@@ -81,8 +90,12 @@ class _Batch:
                     os.unlink(temporary)
 
     def add(self, target: Path, content: bytes) -> None:
-        self._pending.append((_write_temporary(target, content, self._folders), target))
-        self._bytes += len(content)
+        self.add_written(target, _write_temporary(target, content, self._folders), len(content))
+
+    def add_written(self, target: Path, temporary: str, size: int) -> None:
+        """A temporary written already (stage_file), to be renamed over ``target``."""
+        self._pending.append((temporary, target))
+        self._bytes += size
         if len(self._pending) >= self.FILES or self._bytes >= self.BYTES:
             self.commit()
 
@@ -105,6 +118,16 @@ class _Batch:
         self._bytes = 0
         for folder in folders:  # once per folder, not per file: three share one
             _sync_directory(folder)
+
+
+def stage_file(file: FeedFile, output_dir: Path) -> StagedFile:
+    """The first half of writing ``file``, for a process other than write_files's:
+    its bytes in a temporary beside its target, unless the target holds them already.
+    Left behind by a run that stops, such a temporary is removed by the next."""
+    target = output_dir / file.path
+    if _has_content(target, file.content):
+        return StagedFile(file.path, None, len(file.content))
+    return StagedFile(file.path, _write_temporary(target, file.content, set()), len(file.content))
 
 
 def _write_temporary(target: Path, content: bytes, folders: set[Path]) -> str:
