@@ -84,57 +84,94 @@ class FeedBuild:
     ) -> Iterator[FeedFile | StagedFile]:
         """The files, as __iter__; archive documents rendered in other processes come
         back ``stage``d by them, when a ``stage`` is given (see publish.local)."""
-        render = FeedRenderer(self._site, self._read_body)
         material = site_material(self._site)
+        feeds: list[FeedPlan] = []
         archives: list[FeedPlan] = []
         for plan in self._plans:
             digest = self.digests[plan.feed.path] = plan.digest(material)
             if self._unchanged(plan.feed.path, digest):
                 self.skipped += [plan.feed.file_path(name) for name in FILENAMES]
             elif plan.feed.archive is not None:
-                archives.append(plan)  # below, after the feeds
+                archives.append(plan)
             else:
-                yield from _serialise(render(resolve(plan, self._fetch)), self._site)
-        yield from _archive_files(archives, self._fetch, self._site, self._read_body,
-                                  self._portable, stage)  # fmt: skip
+                feeds.append(plan)
+        yield from _files(feeds, archives, self._fetch, self._site, self._read_body,
+                          self._portable, stage)  # fmt: skip
 
 
 PARALLEL_ARCHIVES = 24  # archive documents to render before a process pool pays off
 
 
-def _archive_files(
-    plans: list[FeedPlan],
+def _files(
+    feeds: list[FeedPlan],
+    archives: list[FeedPlan],
     fetch: Callable[[Listing], Article],
     site: Site,
     read_body: Callable[[Article], str],
     portable: Callable[[Listing], Article] | None,
     stage: Callable[[FeedFile], StagedFile] | None,
 ) -> Iterator[FeedFile | StagedFile]:
-    """The files of the archive documents, a month at a time; over several processes
-    when there are many (a cold build of a big archive writes every story once more).
-    With a ``portable`` fetch the workers fetch the stories and stage the files
-    themselves; otherwise Articles go out to them and bytes come back."""
-    from feedpub.build.archive import by_month, month_files, month_job, resolve_month
+    """The feeds' files, then the archive documents', a month at a time; over several
+    processes when there are many archive documents (a cold build of a big archive
+    writes every story once more). With a ``portable`` fetch the workers fetch the
+    stories and stage the files themselves, and the feeds are one more of their jobs;
+    otherwise the feeds are rendered here, and Articles go out to the workers."""
+    from feedpub.build.archive import by_month, month_files, resolve_month
 
-    months = by_month(plans)
+    months = by_month(archives)
     processes = workers()
-    if len(plans) < PARALLEL_ARCHIVES or processes < 2:
+    if len(archives) < PARALLEL_ARCHIVES or processes < 2:
+        yield from feed_files(feeds, fetch, site, read_body)
         for month in months:
             yield from month_files(resolve_month(month, fetch), site, read_body)
         return
     if portable is not None:
-        job = functools.partial(
-            month_job, site=site, read_body=read_body, fetch=portable, stage=stage
-        )
-        for files in ordered_map(job, months, processes, chunk=1, window=2):
+        jobs = [(feeds, False)] if feeds else []
+        jobs += [(month, True) for month in months]
+        job = functools.partial(_job, site=site, read_body=read_body, fetch=portable, stage=stage)
+        for files in ordered_map(job, jobs, processes, chunk=1, window=2):
             yield from files
         return
+    yield from feed_files(feeds, fetch, site, read_body)
     # A month at a time, two per process in flight: a month of the combined feed at
     # 100,000 stories is megabytes of Articles going out and of bytes coming back.
     write = functools.partial(month_files, site=site, read_body=read_body)
     resolved = (resolve_month(month, fetch) for month in months)  # as they are needed
     for files in ordered_map(write, resolved, processes, chunk=1, window=2):
         yield from files
+
+
+def feed_files(
+    plans: list[FeedPlan],
+    fetch: Callable[[Listing], Article],
+    site: Site,
+    read_body: Callable[[Article], str],
+) -> Iterator[FeedFile]:
+    """The files of feeds that are not archive documents (each story rendered once)."""
+    render = FeedRenderer(site, read_body)
+    for plan in plans:
+        yield from _serialise(render(resolve(plan, fetch)), site)
+
+
+def _job(
+    job: tuple[list[FeedPlan], bool],
+    *,
+    site: Site,
+    read_body: Callable[[Article], str],
+    fetch: Callable[[Listing], Article],
+    stage: Callable[[FeedFile], StagedFile] | None,
+) -> tuple[FeedFile | StagedFile, ...]:
+    """In a worker: the feeds, or a month's archive documents (``job``: plans, and
+    whether they are a month's), from their plans alone. The stories are fetched there
+    and the files ``stage``d there (written beside their place: only names come back)."""
+    from feedpub.build.archive import month_files, resolve_month
+
+    plans, month = job
+    if month:
+        files: tuple[FeedFile, ...] = month_files(resolve_month(plans, fetch), site, read_body)
+    else:
+        files = tuple(feed_files(plans, fetch, site, read_body))
+    return files if stage is None else tuple(stage(file) for file in files)
 
 
 def _serialise(feed: Feed, site: Site) -> tuple[FeedFile, ...]:

@@ -17,7 +17,7 @@ from feedpub.build.atom import atom_entry, atom_file
 from feedpub.build.jsonfeed import json_item, jsonfeed_file
 from feedpub.build.rss import rss_file, rss_item
 from feedpub.build.select import FeedPlan, FeedRenderer, ResolvedPlan, resolve
-from feedpub.model import Article, Entry, FeedFile, Listing, Site, StagedFile, archive_order
+from feedpub.model import Article, Entry, FeedFile, Listing, Site, archive_order
 
 
 class _Written(NamedTuple):
@@ -49,21 +49,6 @@ def resolve_month(
         return article
 
     return tuple(resolve(plan, fetch_once) for plan in plans)
-
-
-def month_job(
-    plans: list[FeedPlan],
-    *,
-    site: Site,
-    read_body: Callable[[Article], str],
-    fetch: Callable[[Listing], Article],
-    stage: Callable[[FeedFile], StagedFile] | None,
-) -> tuple[FeedFile | StagedFile, ...]:
-    """A month's archive documents from its plans alone, in a worker process: the
-    stories fetched there, the files ``stage``d there (written beside their place, so
-    that only names travel back), when given."""
-    files = month_files(resolve_month(plans, fetch), site, read_body)
-    return files if stage is None else tuple(stage(file) for file in files)
 
 
 def month_files(
