@@ -102,10 +102,11 @@ def load_articles(
         if progress is not None and outcomes:
             progress(len(outcomes), len(records))
     missing = [relative for relative in records if relative not in outcomes]
-    jobs = [(articles_dir / relative, prefix + relative, relative) for relative in missing]
     held: dict[str, Article] = {}
     keep = index is None  # else Articles go to the index, encoded by the workers
-    for relative, record in zip(missing, _read_all(jobs, root, site, lead, keep), strict=True):
+    read = functools.partial(_read_job, folder=articles_dir, prefix=prefix, root=root,
+                             site=site, lead=lead, keep=keep)  # fmt: skip
+    for relative, record in zip(missing, _read_all(missing, read), strict=True):
         outcomes[relative] = record.outcome
         stat = stats.get(relative)
         if index is not None and stat is not None:
@@ -170,34 +171,30 @@ def _fetch(
 PARALLEL_FROM = 2000  # records to parse before a second process pays for its start-up
 
 
-def _read_all(
-    jobs: list[tuple[Path, str, str]],
-    root: Path,
-    site: Site,
-    lead: Callable[[str], str] | None,
-    keep: bool,
-) -> Iterator[Parsed]:
-    """Every job's record read, in order; over several processes when there are many
+def _read_all(records: list[str], read: Callable[[str], Parsed]) -> Iterator[Parsed]:
+    """Every record read, in order; over several processes when there are many
     (parsing YAML is CPU-bound, and a cold build of a big archive parses every record).
     The workers also encode each Article: the main process only stores it."""
-    read = functools.partial(_read_job, root=root, site=site, lead=lead, keep=keep)
     processes = workers()
-    if len(jobs) < PARALLEL_FROM or processes < 2:
-        yield from map(read, jobs)
+    if len(records) < PARALLEL_FROM or processes < 2:
+        yield from map(read, records)
         return
-    yield from ordered_map(read, jobs, processes, chunk=256)
+    # Only the relative paths go out: short strings pickle faster than Paths.
+    yield from ordered_map(read, records, processes, chunk=256)
 
 
 def _read_job(
-    job: tuple[Path, str, str],
+    relative: str,
     *,
+    folder: Path,
+    prefix: str,
     root: Path,
     site: Site,
     lead: Callable[[str], str] | None,
     keep: bool,
 ) -> Parsed:
-    path, display, key = job
-    return parsed(read_record(path, display, root, site, lead), key, keep=keep)
+    record = read_record(folder / relative, prefix + relative, root, site, lead)
+    return parsed(record, relative, keep=keep)
 
 
 class ArticleStore(Protocol):
