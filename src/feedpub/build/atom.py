@@ -8,7 +8,7 @@ from feedpub.build import _feedgen, vocabulary
 from feedpub.build._feedgen import Element, sub_element
 from feedpub.build.render import image_title
 from feedpub.build.vocabulary import ATOM, FEEDPUB, XML_LANG
-from feedpub.build.xmlwriter import DECLARATION, attribute, element
+from feedpub.build.xmlwriter import DECLARATION, attribute, element, leaf
 from feedpub.model import Entry, Feed, FeedFile, Person, file_in
 
 FILENAME = "atom.xml"
@@ -79,9 +79,9 @@ def atom_text(feed: Feed, feeds_url: str, entries: Sequence[str]) -> str:
     lines = [
         DECLARATION,
         f'<feed{declared} xmlns="{ATOM}"{language}>',
-        element(1, "id", feed.id),
-        element(1, "title", feed.title),
-        element(1, "updated", feed.updated.isoformat()),
+        leaf(1, "id", feed.id),
+        leaf(1, "title", feed.title),
+        leaf(1, "updated", feed.updated.isoformat()),
         *_author(1, Person(name=feed.publisher.name, url=feed.publisher.url)),
         element(1, "link", None, ("href", links.pop("self")), ("rel", "self"),
                 ("type", "application/atom+xml")),
@@ -89,12 +89,12 @@ def atom_text(feed: Feed, feeds_url: str, entries: Sequence[str]) -> str:
         *(element(1, "link", None, ("href", href), ("rel", rel)) for rel, href in links.items()),
         element(1, "link", None, ("href", feed.home_url), ("rel", "alternate"),
                 ("type", "text/html")),
-        element(1, "generator", _feedgen.GENERATOR),
+        leaf(1, "generator", _feedgen.GENERATOR),
     ]  # fmt: skip
     if feed.rights:
-        lines.append(element(1, "rights", feed.rights))
+        lines.append(leaf(1, "rights", feed.rights))
     if feed.description:
-        lines.append(element(1, "subtitle", feed.description))
+        lines.append(leaf(1, "subtitle", feed.description))
     lines.append(vocabulary.agency_line(1, feed.publisher))
     if feed.archive:
         lines.append(element(1, "fh:archive"))
@@ -107,9 +107,9 @@ def atom_entry(entry: Entry) -> str:
     language = f' xml:lang="{attribute(entry.language)}"' if entry.language else ""
     lines = [
         f"  <entry{language}>",
-        element(2, "id", entry.id),
-        element(2, "title", entry.title),
-        element(2, "updated", entry.updated.isoformat()),
+        leaf(2, "id", entry.id),
+        leaf(2, "title", entry.title),
+        leaf(2, "updated", entry.updated.isoformat()),
     ]
     for author in entry.authors:
         lines += _author(2, author)
@@ -122,13 +122,13 @@ def atom_entry(entry: Entry) -> str:
                 ("label", category.label))
         for category in entry.categories
     ]  # fmt: skip
-    lines.append(element(2, "published", entry.published.isoformat()))
+    lines.append(leaf(2, "published", entry.published.isoformat()))
     if entry.rights:
-        lines.append(element(2, "rights", entry.rights))
+        lines.append(leaf(2, "rights", entry.rights))
     agency = entry.agency
     lines += [
         "    <source>",
-        element(3, "title", agency.name),
+        leaf(3, "title", agency.name),
         element(3, "link", None, ("href", agency.feed_url or agency.url)),
         "    </source>",
         element(2, "link", None, ("rel", "alternate"), ("type", "text/html"), ("href", entry.url)),

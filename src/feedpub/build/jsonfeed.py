@@ -114,8 +114,11 @@ def _pretty_members(
     inner = newline + "  "
     opening = brackets[0] + inner
     for label, item in members:
-        parts.append(opening + label)
-        _pretty(item, inner, parts)
+        if type(item) is str:  # most members: written here, without a call for each
+            parts.append(opening + label + _encode_string(item))
+        else:
+            parts.append(opening + label)
+            _pretty(item, inner, parts)
         opening = "," + inner
     parts.append(brackets if opening[0] == brackets[0] else newline + brackets[1])
 

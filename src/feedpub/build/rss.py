@@ -15,7 +15,7 @@ from feedpub.build import _feedgen, vocabulary
 from feedpub.build._feedgen import Element, sub_element
 from feedpub.build.render import image_title
 from feedpub.build.vocabulary import ATOM, CONTENT, DC, FEEDPUB, MEDIA
-from feedpub.build.xmlwriter import DECLARATION, attribute, element, text
+from feedpub.build.xmlwriter import DECLARATION, attribute, element, leaf, text
 from feedpub.model import Entry, Feed, FeedFile, Image, file_in
 
 FILENAME = "rss.xml"
@@ -106,24 +106,24 @@ def rss_text(feed: Feed, feeds_url: str, items: Sequence[str]) -> str:
         DECLARATION,
         f'<rss{declared} version="2.0">',
         "  <channel>",
-        element(2, "title", feed.title),
-        element(2, "link", feed.home_url),
-        element(2, "description", feed.description),
+        leaf(2, "title", feed.title),
+        leaf(2, "link", feed.home_url),
+        leaf(2, "description", feed.description),
         element(2, "atom:link", None, ("href", self_url), ("rel", "self"),
                 ("type", "application/rss+xml")),
     ]  # fmt: skip
     if feed.rights:
-        lines.append(element(2, "copyright", feed.rights))
+        lines.append(leaf(2, "copyright", feed.rights))
     lines += [
-        element(2, "docs", _feedgen.DOCS),
-        element(2, "generator", _feedgen.GENERATOR),
+        leaf(2, "docs", _feedgen.DOCS),
+        leaf(2, "generator", _feedgen.GENERATOR),
     ]
     if feed.language:
-        lines.append(element(2, "language", feed.language))
-    lines.append(element(2, "lastBuildDate", rfc822(feed.updated)))
+        lines.append(leaf(2, "language", feed.language))
+    lines.append(leaf(2, "lastBuildDate", rfc822(feed.updated)))
     if feed.entries:
         newest = max(feed.entries, key=lambda entry: entry.published.timestamp())
-        lines.append(element(2, "pubDate", rfc822(newest.published)))
+        lines.append(leaf(2, "pubDate", rfc822(newest.published)))
     lines += [element(2, "atom:link", None, ("rel", "hub"), ("href", hub)) for hub in feed.hubs]
     lines += [
         element(2, "atom:link", None, ("rel", rel), ("href", href))
@@ -132,7 +132,7 @@ def rss_text(feed: Feed, feeds_url: str, items: Sequence[str]) -> str:
     if feed.archive:
         lines.append(element(2, "fh:archive"))
     lines += [
-        element(2, "dc:publisher", feed.publisher.name),
+        leaf(2, "dc:publisher", feed.publisher.name),
         vocabulary.agency_line(2, feed.publisher),
         *items,
         "  </channel>",
@@ -150,15 +150,15 @@ def rss_item(entry: Entry) -> str:
     """One ``<item>`` as it stands in a channel, newline-free at its ends."""
     lines = [
         "    <item>",
-        element(3, "title", entry.title),
-        element(3, "link", entry.url),
+        leaf(3, "title", entry.title),
+        leaf(3, "link", entry.url),
     ]
     description = html.escape(entry.summary, quote=False)
     if description:
-        lines.append(element(3, "description", description))
-        lines.append(element(3, "content:encoded", entry.content_html))
+        lines.append(leaf(3, "description", description))
+        lines.append(leaf(3, "content:encoded", entry.content_html))
     else:  # feedgen: the content becomes the description
-        lines.append(element(3, "description", entry.content_html))
+        lines.append(leaf(3, "description", entry.content_html))
     lines.append(f'      <guid isPermaLink="false">{text(entry.id)}</guid>')
     lines += [
         element(3, "category", category.label, ("domain", category.scheme))
@@ -171,17 +171,17 @@ def rss_item(entry: Entry) -> str:
             f' type="{attribute(image.type)}"/>'
         )
     lines += [
-        element(3, "pubDate", rfc822(entry.published)),
+        leaf(3, "pubDate", rfc822(entry.published)),
         f'      <source url="{attribute(entry.agency.feed_url or entry.agency.url)}">'
         f"{text(entry.agency.name)}</source>",
     ]
-    lines += [element(3, "dc:creator", author.name) for author in entry.authors]
+    lines += [leaf(3, "dc:creator", author.name) for author in entry.authors]
     if entry.rights:
-        lines.append(element(3, "dc:rights", entry.rights))
+        lines.append(leaf(3, "dc:rights", entry.rights))
     if entry.language:
-        lines.append(element(3, "dc:language", entry.language))
+        lines.append(leaf(3, "dc:language", entry.language))
     if entry.modified:
-        lines.append(element(3, "atom:updated", entry.updated.isoformat()))
+        lines.append(leaf(3, "atom:updated", entry.updated.isoformat()))
     if image is not None:
         lines += _media_content(image)
     lines += [

@@ -2,18 +2,26 @@
 
 Archive documents hold every story the site ever published; building them as lxml
 trees through feedgen costs several times more than writing the text. rss.py and
-atom.py use these helpers for archive documents, and tests/unit/test_direct_writers.py
+atom.py use these helpers for archive documents, and tests/property/test_direct_writers.py
 holds their output byte for byte to what the feedgen path writes for the same Feed.
 """
 
 from __future__ import annotations
 
+import re
+
 DECLARATION = "<?xml version='1.0' encoding='UTF-8'?>"
 INDENT = "  "  # lxml's pretty_print: two spaces a level
+_INDENTS = tuple(INDENT * depth for depth in range(8))
+# Most values need no escaping: one search finds those that do.
+_TEXT_SPECIAL = re.compile("[&<>\r]")
+_ATTRIBUTE_SPECIAL = re.compile('[&<>"\n\r\t]')
 
 
 def text(value: str) -> str:
     """Character data as libxml2 escapes it: quotes stay, a carriage return does not."""
+    if _TEXT_SPECIAL.search(value) is None:
+        return value
     return (
         value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
     )
@@ -21,6 +29,8 @@ def text(value: str) -> str:
 
 def attribute(value: str) -> str:
     """An attribute value as libxml2 escapes it: whitespace other than a space too."""
+    if _ATTRIBUTE_SPECIAL.search(value) is None:
+        return value
     return (
         value.replace("&", "&amp;")
         .replace("<", "&lt;")
@@ -34,10 +44,19 @@ def attribute(value: str) -> str:
 
 def attributes(pairs: tuple[tuple[str, str | None], ...]) -> str:
     """`` name="value"`` for each pair whose value is not empty, as sub_element does."""
-    return "".join(f' {name}="{attribute(value)}"' for name, value in pairs if value)
+    written = ""
+    for name, value in pairs:
+        if value:
+            written += f' {name}="{attribute(value)}"'
+    return written
+
+
+def leaf(depth: int, tag: str, value: str) -> str:
+    """element() with text and no attributes, as most elements are."""
+    return f"{_INDENTS[depth]}<{tag}>{text(value)}</{tag}>"
 
 
 def element(depth: int, tag: str, value: str | None = None, *pairs: tuple[str, str | None]) -> str:
     """One line: a leaf element at ``depth``; with ``value`` None it is written empty."""
-    start = f"{INDENT * depth}<{tag}{attributes(pairs)}"
+    start = f"{_INDENTS[depth]}<{tag}{attributes(pairs) if pairs else ''}"
     return f"{start}/>" if value is None else f"{start}>{text(value)}</{tag}>"
