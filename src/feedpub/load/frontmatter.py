@@ -64,13 +64,16 @@ def split_record(data: bytes, path: str) -> RawRecord | Problem:
             f"the file is not UTF-8 (byte 0x{data[error.start]:02x})",
             "Save it as UTF-8",
         )
-    # Windows (CRLF) and classic Mac (CR) line endings read like Unix ones.
-    return _split_text(text.replace("\r\n", "\n").replace("\r", "\n"), path)
+    if "\r" in text:  # Windows (CRLF) and classic Mac (CR) line endings read like Unix ones
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _split_text(text, path)
 
 
 def _split_text(text: str, path: str) -> RawRecord | Problem:
-    lines = text.split("\n")
-    if lines[0].rstrip() != FENCE:
+    # Found with find(), not by splitting the whole story into lines: the front matter
+    # ends at the first line after the first that starts with '---'.
+    first_end = text.find("\n")
+    if (text if first_end < 0 else text[:first_end]).rstrip() != FENCE:
         return Problem(
             path,
             1,
@@ -78,21 +81,24 @@ def _split_text(text: str, path: str) -> RawRecord | Problem:
             "the record does not start with '---'",
             "Put the front matter between two '---' lines at the top of the file",
         )
-    for index in range(1, len(lines)):
-        if lines[index].startswith(FENCE) and lines[index].rstrip() != FENCE:
+    fence = -1 if first_end < 0 else text.find("\n" + FENCE, first_end)
+    if fence >= 0:
+        line_end = text.find("\n", fence + 1)
+        line_end = len(text) if line_end < 0 else line_end
+        number = text.count("\n", 0, fence + 1) + 1  # the fence's line, counted from 1
+        if text[fence + 1 : line_end].rstrip() != FENCE:
             return Problem(
                 path,
-                index + 1,
+                number,
                 None,
                 "a line starting with '---' must hold nothing else",
                 "End the front matter with a line holding only '---'",
             )
-        if lines[index].rstrip() == FENCE:
-            return RawRecord(
-                front_matter="\n".join(lines[1:index]) + "\n",
-                body="\n".join(lines[index + 1 :]).strip("\n"),
-                body_line=index + 2,
-            )
+        return RawRecord(
+            front_matter=text[first_end + 1 : fence] + "\n",
+            body=text[line_end + 1 :].strip("\n"),
+            body_line=number + 1,
+        )
     return Problem(
         path,
         1,

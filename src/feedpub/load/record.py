@@ -7,7 +7,6 @@ articles.py puts the results together.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import os
 import re
@@ -159,8 +158,9 @@ def _read_record(
         )
         return None
     fields = Fields(node, path=display, first_line=FRONT_MATTER_LINE, problems=problems)
-    article = _read_article(fields, path, context)
     body = xml_safe(raw.body)
+    lead = context.lead(body) if context.lead is not None and body.strip() else None
+    article = _read_article(fields, path, context, lead)
     if not body.strip():
         problems.append(
             Problem(
@@ -173,8 +173,6 @@ def _read_record(
         )
     if problems or article is None:
         return None
-    if context.lead is not None:
-        article = dataclasses.replace(article, lead=context.lead(body))
     return article
 
 
@@ -227,7 +225,9 @@ def _file_problem(path: Path, display: str, root: Path) -> Problem | None:
     return size_problem(info.st_size, display)
 
 
-def _read_article(fields: Fields, path: Path, context: _Context) -> Article | None:
+def _read_article(
+    fields: Fields, path: Path, context: _Context, lead: str | None
+) -> Article | None:
     site, zone = context.site, context.zone
     fields.reject_unknown(ARTICLE_KEYS)
     article_id = _article_id(fields)
@@ -279,6 +279,7 @@ def _read_article(fields: Fields, path: Path, context: _Context) -> Article | No
         body_path=str(path),
         stamp=":".join(str(part) for part in file_stat(path) or ()),
         source=Source(path=fields.path, line=fields.line),
+        lead=lead,
     )
 
 
