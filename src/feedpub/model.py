@@ -51,6 +51,8 @@ _NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010fff
 
 def xml_safe(text: str) -> str:
     """``text`` without the characters XML 1.0 forbids (control characters, lone surrogates)."""
+    if text.isascii() and text.isprintable():  # most fields: nothing to look for
+        return text
     return _NOT_XML_CHAR.sub("", text)
 
 
