@@ -1,7 +1,9 @@
-"""Records -> feed bytes. Pure: no clock (``now`` is passed in), no I/O.
+"""Records -> feed bytes. Pure: no clock (``now`` is passed in), and no I/O of its own
+(fetching a story, reading a body and, in worker processes, staging a file are passed in).
 
 ``select`` decides what every feed holds; ``rss``, ``atom`` and ``jsonfeed`` only write
-that decision down, one module per format.
+that decision down, one module per format; ``archive`` writes a month of archive
+documents at a time.
 """
 
 from __future__ import annotations
