@@ -87,10 +87,72 @@ _ITEM_NEWLINE = "\n    "
 
 
 def json_item(entry: Entry) -> str:
-    """An entry's item, written as jsonfeed_file writes it in its place."""
-    parts: list[str] = []
-    _pretty(_item(entry), _ITEM_NEWLINE, parts)
-    return "".join(parts)
+    """An entry's item, written as jsonfeed_file writes it in its place: the same text
+    as pretty_json of _item, written directly (archive documents write every story
+    the site has; tests/property/test_direct_writers.py holds the two together)."""
+    text = _encode_string
+    item = _ITEM_NEWLINE + "  "  # the item's members' lines
+    inner = item + "  "  # theirs
+    image = entry.image
+    members = [f'"{key}": {text(value)}' for key, value in (
+        ("id", entry.id), ("url", entry.url), ("title", entry.title),
+        ("content_html", entry.content_html), ("summary", entry.summary),
+        ("image", image.url if image else ""),
+        ("date_published", entry.published.isoformat()),
+        ("date_modified", entry.updated.isoformat() if entry.modified else ""),
+    ) if value]  # fmt: skip
+    if entry.authors:
+        people = [_object(_present(("name", person.name), ("url", person.url)), inner)
+                  for person in entry.authors]  # fmt: skip
+        members.append('"authors": ' + _array(people, item))
+    if entry.categories:
+        tags = [text(label) for label in dict.fromkeys(c.label for c in entry.categories)]
+        members.append('"tags": ' + _array(tags, item))
+    if entry.language:
+        members.append('"language": ' + text(entry.language))
+    if image:
+        attachment = _present(("url", image.url), ("mime_type", image.type),
+                              ("title", image_title(image)))  # fmt: skip
+        if image.length is not None:
+            attachment.append(f'"size_in_bytes": {image.length}')
+        members.append('"attachments": ' + _array([_object(attachment, inner)], item))
+    extension = [f'"about": {text(EXTENSION_ABOUT)}']
+    dateline = _present(("text", entry.dateline_text), ("city", entry.dateline.city),
+                        ("country", entry.dateline.country))  # fmt: skip
+    if dateline:
+        extension.append('"dateline": ' + _object(dateline, inner))
+    agency = entry.agency
+    extension.append('"agency": ' + _object([
+        f'"abbreviation": {text(agency.abbreviation)}', f'"name": {text(agency.name)}',
+        f'"url": {text(agency.url)}'], inner))  # fmt: skip
+    if entry.rights:
+        extension.append('"rights": ' + text(entry.rights))
+    credits = _present(("caption", image.caption), ("credit", image.credit)) if image else []
+    if credits:
+        extension.append('"image": ' + _object(credits, inner))
+    members.append('"_feedpub": ' + _object(extension, item))
+    return _object(members, _ITEM_NEWLINE)
+
+
+def _present(*pairs: tuple[str, str | None]) -> list[str]:
+    """``"key": "value"`` for each pair whose value is neither None nor empty."""
+    return [f'"{key}": {_encode_string(value)}' for key, value in pairs if value]
+
+
+def _object(members: list[str], newline: str) -> str:
+    """An object of members already written, opening on the line ``newline`` starts."""
+    if not members:
+        return "{}"
+    inner = newline + "  "
+    return "{" + inner + ("," + inner).join(members) + newline + "}"
+
+
+def _array(items: list[str], newline: str) -> str:
+    """An array of items already written, opening on the line ``newline`` starts."""
+    if not items:
+        return "[]"
+    inner = newline + "  "
+    return "[" + inner + ("," + inner).join(items) + newline + "]"
 
 
 def _pretty(value: object, newline: str, parts: list[str]) -> None:
