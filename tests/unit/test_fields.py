@@ -98,3 +98,15 @@ def test_tabs_get_their_own_hint() -> None:
 
 def test_xml_safe_drops_only_what_xml_forbids() -> None:
     assert xml_safe("a\x00b\x0bc\ufffe d\tتهران 📰") == "abc d\tتهران 📰"
+
+
+def test_the_url_character_check_is_white_space_and_the_excluded_characters() -> None:
+    from feedpub.load.fields import _NOT_IN_URL
+
+    excluded = '"<>\\^`{|}'
+    differ = [
+        hex(point)
+        for point in range(0x110000)
+        if (chr(point).isspace() or chr(point) in excluded) != bool(_NOT_IN_URL.search(chr(point)))
+    ]
+    assert differ == []

@@ -29,6 +29,9 @@ from feedpub.model import xml_safe
 
 MAX_INTEGER = 2**53  # byte counts and pixel sizes; JSON readers lose precision above this
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")  # BCP 47, simplified
+# What a URL may not hold unescaped: white space (\s is str.isspace) and RFC 3986's
+# excluded characters.
+_NOT_IN_URL = re.compile(r'[\s"<>\\^`{|}]')
 
 
 def describe(node: Node) -> str:
@@ -363,7 +366,7 @@ def absolute_url(
         valid = parts.scheme in ("http", "https") and bool(parts.hostname)
     except ValueError:
         valid = False
-    if not valid or any(c.isspace() or c in '"<>\\^`{|}' for c in value):
+    if not valid or _NOT_IN_URL.search(value):
         fields.problem(
             fields.node(key),
             key,
