@@ -46,7 +46,7 @@ def test_changed_bytes_replace_the_file_by_rename(tmp_path: Path) -> None:
 
 def test_a_file_where_a_folder_should_be_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "politics").write_bytes(b"not a folder")
-    with pytest.raises(OutputError, match=r"politics/rss.xml: cannot write \(File exists\)"):
+    with pytest.raises(OutputError, match=r"politics/rss.xml: cannot write \(Not a directory\)"):
         atomic_write(tmp_path / "politics" / "rss.xml", b"x")
 
 
@@ -107,7 +107,7 @@ def test_a_failed_write_keeps_what_came_before_and_leaves_no_temporary(tmp_path:
     (tmp_path / "blocked").write_bytes(b"not a folder")
     files = [feed_file(f"f{number}/rss.xml", b"new") for number in range(20)]
     files.insert(12, feed_file("blocked/rss.xml", b"new"))
-    with pytest.raises(OutputError, match=r"blocked/rss.xml: cannot write \(File exists\)"):
+    with pytest.raises(OutputError, match=r"blocked/rss.xml: cannot write \(Not a directory\)"):
         write_files(files, tmp_path)
     landed = sorted(path.parent.name for path in tmp_path.glob("*/rss.xml"))
     assert landed == sorted(f"f{number}" for number in range(12))

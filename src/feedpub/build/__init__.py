@@ -131,7 +131,10 @@ def _files(
         jobs = [(feeds, False)] if feeds else []
         jobs += [(month, True) for month in months]
         job = functools.partial(_job, site=site, read_body=read_body, fetch=portable, stage=stage)
-        for files in ordered_map(job, jobs, processes, chunk=1, window=2):
+        # Results are only names, so many may wait: while one worker renders the feeds
+        # (the first job), the other goes on through the months instead of idling.
+        window = 2 if stage is None else 16
+        for files in ordered_map(job, jobs, processes, chunk=1, window=window):
             yield from files
         return
     yield from feed_files(feeds, fetch, site, read_body)

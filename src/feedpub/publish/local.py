@@ -69,7 +69,6 @@ class _Batch:
 
     def __init__(self, root: Path) -> None:
         self._root = root
-        self._folders: set[Path] = set()  # known to exist
         self._pending: list[tuple[str, Path]] = []  # (temporary, target)
         self._bytes = 0
 
@@ -90,7 +89,7 @@ class _Batch:
                     os.unlink(temporary)
 
     def add(self, target: Path, content: bytes) -> None:
-        self.add_written(target, _write_temporary(target, content, self._folders), len(content))
+        self.add_written(target, _write_temporary(target, content), len(content))
 
     def add_written(self, target: Path, temporary: str, size: int) -> None:
         """A temporary written already (stage_file), to be renamed over ``target``."""
@@ -120,6 +119,10 @@ class _Batch:
             _sync_directory(folder)
 
 
+def _new_temporary(target: Path) -> tuple[int, str]:
+    return tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+
+
 def stage_file(file: FeedFile, output_dir: Path) -> StagedFile:
     """The first half of writing ``file``, for a process other than write_files's:
     its bytes in a temporary beside its target, unless the target holds them already.
@@ -127,18 +130,17 @@ def stage_file(file: FeedFile, output_dir: Path) -> StagedFile:
     target = output_dir / file.path
     if _has_content(target, file.content):
         return StagedFile(file.path, None, len(file.content))
-    return StagedFile(file.path, _write_temporary(target, file.content, set()), len(file.content))
+    return StagedFile(file.path, _write_temporary(target, file.content), len(file.content))
 
 
-def _write_temporary(target: Path, content: bytes, folders: set[Path]) -> str:
+def _write_temporary(target: Path, content: bytes) -> str:
     """A new temporary file beside ``target`` holding ``content``, not yet synced."""
     try:
-        if target.parent not in folders:
+        try:
+            fd, temporary = _new_temporary(target)
+        except FileNotFoundError:  # the folder is new (asked only then: a VM's mkdir is dear)
             target.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(target.parent)
-        fd, temporary = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-        )
+            fd, temporary = _new_temporary(target)
     except OSError as error:
         raise OutputError(f"{target}: cannot write ({error.strerror})") from error
     try:
