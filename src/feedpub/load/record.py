@@ -109,15 +109,11 @@ class _Context:
 def _read_record(
     path: Path, display: str, root: Path, context: _Context, problems: list[Problem]
 ) -> Article | None:
-    problem = _file_problem(path, display, root)
-    if problem is not None:
-        problems.append(problem)
+    read = _read_file(path, display, root)
+    if isinstance(read, Problem):
+        problems.append(read)
         return None
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        problems.append(Problem(display, None, None, f"cannot be read ({error.strerror})"))
-        return None
+    data, stamp = read
     raw = split_record(data, display)
     if isinstance(raw, Problem):
         problems.append(raw)
@@ -160,7 +156,7 @@ def _read_record(
     fields = Fields(node, path=display, first_line=FRONT_MATTER_LINE, problems=problems)
     body = xml_safe(raw.body)
     lead = context.lead(body) if context.lead is not None and body.strip() else None
-    article = _read_article(fields, path, context, lead)
+    article = _read_article(fields, path, context, lead, stamp)
     if not body.strip():
         problems.append(
             Problem(
@@ -174,6 +170,39 @@ def _read_record(
     if problems or article is None:
         return None
     return article
+
+
+def _read_file(path: Path, display: str, root: Path) -> tuple[bytes, str] | Problem:
+    """The record file's bytes and its stamp (size, mtime and inode), or why it cannot be
+    read. A regular file, the usual case, is opened without following a link and read
+    and stat'ed through that one descriptor; anything else (a link, a folder, a pipe)
+    goes through _file_problem's checks first."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # a pipe must not block
+    except OSError:
+        fd = -1  # a link (ELOOP), gone, unreadable: _file_problem says which
+    if fd >= 0:
+        try:
+            info = os.fstat(fd)
+            if stat.S_ISREG(info.st_mode):
+                too_big = size_problem(info.st_size, display)
+                if too_big is not None:
+                    return too_big
+                with os.fdopen(fd, "rb", buffering=0, closefd=False) as stream:
+                    data = stream.readall()
+                return data, f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"
+        except OSError as error:
+            return Problem(display, None, None, f"cannot be read ({error.strerror})")
+        finally:
+            os.close(fd)
+    problem = _file_problem(path, display, root)
+    if problem is not None:
+        return problem
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return Problem(display, None, None, f"cannot be read ({error.strerror})")
+    return data, ":".join(str(part) for part in file_stat(path) or ())
 
 
 def _file_problem(path: Path, display: str, root: Path) -> Problem | None:
@@ -226,7 +255,7 @@ def _file_problem(path: Path, display: str, root: Path) -> Problem | None:
 
 
 def _read_article(
-    fields: Fields, path: Path, context: _Context, lead: str | None
+    fields: Fields, path: Path, context: _Context, lead: str | None, stamp: str
 ) -> Article | None:
     site, zone = context.site, context.zone
     fields.reject_unknown(ARTICLE_KEYS)
@@ -277,7 +306,7 @@ def _read_article(
         withdrawn=withdrawn,
         withdrawal_note=fields.text("withdrawal_note"),
         body_path=str(path),
-        stamp=":".join(str(part) for part in file_stat(path) or ()),
+        stamp=stamp,
         source=Source(path=fields.path, line=fields.line),
         lead=lead,
     )
