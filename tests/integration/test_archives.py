@@ -239,3 +239,31 @@ def test_archives_from_records_in_memory_are_the_same_bytes_over_several_process
     monkeypatch.setattr(feedpub.build, "workers", lambda: 2)
     assert build_feeds(site, stories, moment, read_body) == alone
     assert sum("/archive/" in file.path for file in alone) > 10
+
+
+def test_a_file_that_workers_cannot_write_is_one_clear_error_and_the_next_run_recovers(
+    site_folder: SiteFolder, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    # The workers write archive files themselves (see stage_file): their errors must reach
+    # the reader as the main process's own do, and leave nothing a later run trips over.
+    import feedpub.build
+    from feedpub.cli import EXIT_OUTPUT
+
+    site_with_months(site_folder)
+    monkeypatch.setattr(feedpub.build, "PARALLEL_ARCHIVES", 1)
+    monkeypatch.setattr(feedpub.build, "workers", lambda: 2)
+    (site_folder.output / "politics" / "archive").mkdir(parents=True)
+    blocker = site_folder.output / "politics" / "archive" / "2026-09"
+    blocker.write_text("not a folder")
+    command = [
+        "build", "--config", str(site_folder.config), "--articles", str(site_folder.articles),
+        "--output", str(site_folder.output), "--now", NOW, "--cache", str(tmp_path / "c"),
+    ]  # fmt: skip
+    failed = CliRunner().invoke(main, command)
+    assert failed.exit_code == EXIT_OUTPUT, failed.output
+    assert failed.stderr == f"{blocker}/rss.xml: cannot write (Not a directory)\n"
+    blocker.unlink()
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == EXIT_OK, result.output
+    assert (site_folder.output / "politics" / "archive" / "2026-09" / "rss.xml").is_file()
+    assert not [p for p in site_folder.output.rglob("*") if p.name.endswith(".tmp")]
