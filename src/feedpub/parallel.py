@@ -37,24 +37,41 @@ def ordered_map(
     """``map(function, items)`` over ``processes`` processes, results in input order.
     Items go to a process ``chunk`` at a time (fewer, larger messages), and at most
     ``window`` chunks per process are in flight, so memory stays bounded however many
-    items there are."""
+    items there are. When the system will not start a worker, or one dies (killed for
+    memory, say), what is not done yet is done in this process instead."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor  # slow to import; rarely needed
+    from concurrent.futures.process import BrokenProcessPool
 
     # A fork copies only the calling thread: with others running (serve --watch), a
     # clean server process forks the workers instead.
     context = multiprocessing.get_context("forkserver" if threading.active_count() > 1 else None)
     ahead = window * processes
-    with ProcessPoolExecutor(
-        max_workers=processes, mp_context=context, initializer=_start_worker
-    ) as pool:
-        pending: deque[Future[list[R]]] = deque()
-        for batch in _batches(items, chunk):
-            pending.append(pool.submit(_run, function, batch))
-            if len(pending) >= ahead:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+    batches = _batches(items, chunk)
+    pending: deque[tuple[tuple[T, ...], Future[list[R]]]] = deque()
+    unsent: list[tuple[T, ...]] = []
+    try:
+        with ProcessPoolExecutor(
+            max_workers=processes, mp_context=context, initializer=_start_worker
+        ) as pool:
+            for batch in batches:
+                unsent = [batch]  # until the pool has it (submitting starts the workers)
+                pending.append((batch, pool.submit(_run, function, batch)))
+                unsent = []
+                if len(pending) >= ahead:
+                    yield from _first_done(pending)
+            while pending:
+                yield from _first_done(pending)
+    except (OSError, BrokenProcessPool):
+        for batch in itertools.chain([batch for batch, _ in pending], unsent, batches):
+            yield from _run(function, batch)
+
+
+def _first_done(pending: deque[tuple[tuple[T, ...], Future[list[R]]]]) -> list[R]:
+    """The results of the first batch in flight; it stays in ``pending`` if they fail."""
+    results = pending[0][1].result()
+    pending.popleft()
+    return results
 
 
 def _start_worker() -> None:
