@@ -10,6 +10,7 @@ import gc
 import itertools
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, TypeVar
@@ -79,6 +80,17 @@ def _start_worker() -> None:
     # stops walking it (more than half of a record's parse time went to that), and its
     # pages are not copied by the walk.
     gc.freeze()
+    watch = threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True)
+    watch.start()
+
+
+def _exit_with(parent: int) -> None:
+    """A worker whose run was killed exits too. Otherwise it would wait forever for work
+    that never comes (its siblings keep the job queue open), holding all it inherited:
+    the output folder's lock among them, so that no later run could start."""
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)
 
 
 def _batches(items: Iterable[T], size: int) -> Iterator[tuple[T, ...]]:

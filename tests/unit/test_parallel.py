@@ -71,3 +71,56 @@ def test_when_a_worker_dies_what_is_left_is_done_here(monkeypatch) -> None:  # t
     assert list(ordered_map(dies_in_a_worker, items, 2, chunk=2, window=2)) == [
         item * 2 for item in items
     ]
+
+
+WORKER_SCRIPT = """
+import os, sys, time
+from feedpub.parallel import ordered_map
+
+def work(item):
+    open(os.path.join(sys.argv[1], f"worker-{os.getpid()}"), "w").close()
+    time.sleep(60)
+    return item
+
+if __name__ == "__main__":
+    list(ordered_map(work, range(8), 2))
+"""
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie is gone
+    except FileNotFoundError:
+        return False
+
+
+def test_workers_exit_when_the_run_that_started_them_is_killed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Left running, they would hold what they inherited, the output folder's lock among
+    # it, and every later run would find the folder busy.
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "run.py"
+    script.write_text(WORKER_SCRIPT)
+    run = subprocess.Popen([sys.executable, str(script), str(tmp_path)])
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 20
+        while len(list(tmp_path.glob("worker-*"))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        workers = [int(path.name.split("-")[1]) for path in tmp_path.glob("worker-*")]
+        assert len(workers) == 2
+        run.kill()
+        run.wait(timeout=10)
+        deadline = time.monotonic() + 5
+        while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [pid for pid in workers if alive(pid)]
+    finally:
+        run.kill()
+        run.wait(timeout=10)
+        for pid in workers:  # when the test fails: leave nothing running
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
