@@ -1,5 +1,6 @@
 import os
 import stat
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -138,3 +139,16 @@ def test_staged_files_are_renamed_into_place_and_unchanged_ones_left_alone(
     assert kept.stat().st_mtime_ns == 1_000_000_000
     assert (tmp_path / "politics" / "archive" / "2026-10" / "atom.xml").read_bytes() == b"new"
     assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_a_file_on_another_file_system_is_fsynced_on_its_own(tmp_path: Path) -> None:
+    # A batch is made durable with one flush of the output folder's file system; a
+    # folder mounted inside the output folder is another file system.
+    from feedpub.publish.local import _elsewhere
+
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or shm.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.skip("no second file system to write to here")
+    with tempfile.TemporaryDirectory(dir=shm) as mounted:
+        here, there = str(tmp_path / "rss.xml"), os.path.join(mounted, "rss.xml")
+        assert _elsewhere([here, there], tmp_path) == [there]

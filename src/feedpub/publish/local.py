@@ -159,9 +159,11 @@ SYNCFS_FROM = 8  # files in a batch from which one flush of the file system is c
 
 def _make_durable(paths: list[str], root: Path) -> None:
     """fsync every file, or, for a batch, flush the file system they are on once
-    (Linux's syncfs; elsewhere, or should it fail, each file is fsynced)."""
+    (Linux's syncfs; elsewhere, or should it fail, each file is fsynced). A file in a
+    folder on another file system than ``root`` (a mount inside the output folder) is
+    fsynced on its own."""
     if len(paths) >= SYNCFS_FROM and _syncfs(root):
-        return
+        paths = _elsewhere(paths, root)
     for path in paths:
         try:
             fd = os.open(path, os.O_RDONLY)
@@ -171,6 +173,16 @@ def _make_durable(paths: list[str], root: Path) -> None:
                 os.close(fd)
         except OSError as error:
             raise OutputError(f"{path}: cannot write ({error.strerror})") from error
+
+
+def _elsewhere(paths: list[str], root: Path) -> list[str]:
+    """The paths whose folder is not on ``root``'s file system."""
+    try:
+        device = os.stat(root).st_dev
+        devices = {folder: os.stat(folder).st_dev for folder in {os.path.dirname(p) for p in paths}}
+    except OSError:
+        return paths  # cannot tell: fsync them all
+    return [path for path in paths if devices[os.path.dirname(path)] != device]
 
 
 def _syncfs(folder: Path) -> bool:
