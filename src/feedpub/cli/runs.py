@@ -190,7 +190,7 @@ def remember(outcome: BuildOutcome) -> str:
 def files_stamp(output: Path, feed_path: str) -> str:
     """The size, mtime and inode of a feed's files: any change to them is noticed."""
     from feedpub.build import FILENAMES
-    from feedpub.load.record import file_stat
+    from feedpub.load.recordfile import file_stat
     from feedpub.model import file_in
 
     stats = (file_stat(output / file_in(feed_path, name)) for name in FILENAMES)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from feedpub.load.articles import LoadedArticles, load_articles
 from feedpub.load.config import load_config
-from feedpub.load.record import read_body
+from feedpub.load.recordfile import read_body
 from feedpub.load.sections import load_sections
 from feedpub.model import Site
 
