@@ -229,12 +229,12 @@ def test_a_moment_outside_the_last_runs_span_builds_again(
 def test_an_upgrade_of_a_rendering_library_builds_again(
     site_folder: SiteFolder, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    from feedpub.build import select
+    from feedpub.build import provenance, select
 
     site_folder.add("a.md", record(id="a"))
     assert build(site_folder, site_folder.output).exit_code == EXIT_OK
-    monkeypatch.setattr(select, "renderer_files", lambda: "feedgen reinstalled")
-    monkeypatch.setattr(select, "renderer_versions", lambda: "feedgen 99")
+    monkeypatch.setattr(provenance, "renderer_files", lambda: "feedgen reinstalled")
+    monkeypatch.setattr(provenance, "renderer_versions", lambda: "feedgen 99")
     rendered: list[str] = []
     real = select.FeedRenderer.__call__
     monkeypatch.setattr(select.FeedRenderer, "__call__",

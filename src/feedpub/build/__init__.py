@@ -12,7 +12,8 @@ import functools
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
-from feedpub.build.select import FeedPlan, FeedRenderer, choose_feeds, resolve, site_material
+from feedpub.build.provenance import site_material
+from feedpub.build.select import FeedPlan, FeedRenderer, choose_feeds, resolve
 from feedpub.model import (
     FEED_FILENAMES,
     Article,

@@ -69,7 +69,7 @@ def incremental_run(
 
 
 def _same_settings(last: LastRun, moment: datetime) -> bool:
-    from feedpub.build.select import renderer_files
+    from feedpub.build.provenance import renderer_files
 
     return (
         last.renderer == renderer_files()
@@ -257,7 +257,7 @@ def _write(
 ) -> BuildOutcome:
     from feedpub.build import FILENAMES, FeedBuild
     from feedpub.build.lead import lead_text
-    from feedpub.build.select import renderer_files
+    from feedpub.build.provenance import renderer_files
     from feedpub.load import read_body
     from feedpub.load.articles import article_source, parsed
     from feedpub.load.index import LastRun

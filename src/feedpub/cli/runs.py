@@ -69,13 +69,8 @@ def _full_run(
 ) -> BuildOutcome:
     from feedpub.build import FILENAMES, FeedBuild
     from feedpub.build.lead import lead_text
-    from feedpub.build.select import (
-        choose_feeds,
-        next_release,
-        renderer_files,
-        stable_span,
-        visible,
-    )
+    from feedpub.build.provenance import renderer_files
+    from feedpub.build.select import choose_feeds, next_release, stable_span, visible
     from feedpub.load import load_articles, read_body
     from feedpub.load.index import LastRun
     from feedpub.publish.local import stage_file, write_files
@@ -133,7 +128,7 @@ def _unchanged_run(
     """The outcome of the last run, when nothing it was made from has changed: the same
     record files, a moment in the same span, every feed file as written. None otherwise."""
     from feedpub.build import FILENAMES
-    from feedpub.build.select import renderer_files
+    from feedpub.build.provenance import renderer_files
     from feedpub.model import file_in
 
     output_key = str(output.resolve())
