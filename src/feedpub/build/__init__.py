@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from typing import TypeVar
 
 from feedpub.build.provenance import site_material
 from feedpub.build.select import FeedPlan, FeedRenderer, choose_feeds, resolve
@@ -21,10 +22,11 @@ from feedpub.model import (
     FeedFile,
     Listing,
     Site,
-    StagedFile,
     listing_of,
 )
 from feedpub.parallel import ordered_map, workers
+
+S = TypeVar("S")  # what a worker makes of a file it rendered (FeedBuild.staged)
 
 # The files of every feed, in the order serialisers() writes them (a test keeps the two
 # in step); named in model so that a run with nothing to render imports no serialiser.
@@ -78,15 +80,12 @@ class FeedBuild:
         return len(self._plans) * len(FILENAMES)
 
     def __iter__(self) -> Iterator[FeedFile]:
-        for file in self.staged(None):
-            assert isinstance(file, FeedFile)  # noqa: S101 - nothing is staged without stage
-            yield file
+        return self.staged(unstaged)
 
-    def staged(
-        self, stage: Callable[[FeedFile], StagedFile] | None
-    ) -> Iterator[FeedFile | StagedFile]:
+    def staged(self, stage: Callable[[FeedFile], S]) -> Iterator[FeedFile | S]:
         """The files, as __iter__; archive documents rendered in other processes come
-        back ``stage``d by them, when a ``stage`` is given (see publish.local)."""
+        back as ``stage`` made them there (publish.local.stage_file: written beside
+        their place, so that only names travel back)."""
         material = site_material(self._site)
         feeds: list[FeedPlan] = []
         archives: list[FeedPlan] = []
@@ -112,8 +111,8 @@ def _files(
     site: Site,
     read_body: Callable[[Article], str],
     portable: Callable[[Listing], Article] | None,
-    stage: Callable[[FeedFile], StagedFile] | None,
-) -> Iterator[FeedFile | StagedFile]:
+    stage: Callable[[FeedFile], S],
+) -> Iterator[FeedFile | S]:
     """The feeds' files, then the archive documents', a month at a time; over several
     processes when there are many archive documents (a cold build of a big archive
     writes every story once more). With a ``portable`` fetch the workers fetch the
@@ -134,7 +133,7 @@ def _files(
         job = functools.partial(_job, site=site, read_body=read_body, fetch=portable, stage=stage)
         # Results are only names, so many may wait: while one worker renders the feeds
         # (the first job), the other goes on through the months instead of idling.
-        window = 2 if stage is None else 16
+        window = 2 if stage is unstaged else 16
         for files in ordered_map(job, jobs, processes, chunk=1, window=window):
             yield from files
         return
@@ -143,8 +142,8 @@ def _files(
     # 100,000 stories is megabytes of Articles going out and of bytes coming back.
     write = functools.partial(month_files, site=site, read_body=read_body)
     resolved = (resolve_month(month, fetch) for month in months)  # as they are needed
-    for files in ordered_map(write, resolved, processes, chunk=1, window=2):
-        yield from files
+    for written in ordered_map(write, resolved, processes, chunk=1, window=2):
+        yield from written
 
 
 def feed_files(
@@ -165,8 +164,8 @@ def _job(
     site: Site,
     read_body: Callable[[Article], str],
     fetch: Callable[[Listing], Article],
-    stage: Callable[[FeedFile], StagedFile] | None,
-) -> tuple[FeedFile | StagedFile, ...]:
+    stage: Callable[[FeedFile], S],
+) -> tuple[S, ...]:
     """In a worker: the feeds, or a month's archive documents (``job``: plans, and
     whether they are a month's), from their plans alone. The stories are fetched there
     and the files ``stage``d there (written beside their place: only names come back)."""
@@ -177,7 +176,12 @@ def _job(
         files: tuple[FeedFile, ...] = month_files(resolve_month(plans, fetch), site, read_body)
     else:
         files = tuple(feed_files(plans, fetch, site, read_body))
-    return files if stage is None else tuple(stage(file) for file in files)
+    return tuple(stage(file) for file in files)
+
+
+def unstaged(file: FeedFile) -> FeedFile:
+    """The stage of FeedBuild.__iter__: files come back as they are, bytes and all."""
+    return file
 
 
 def _serialise(feed: Feed, site: Site) -> tuple[FeedFile, ...]:
