@@ -1,6 +1,5 @@
 import os
 import stat
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -141,14 +140,26 @@ def test_staged_files_are_renamed_into_place_and_unchanged_ones_left_alone(
     assert not list(tmp_path.rglob("*.tmp"))
 
 
-def test_a_file_on_another_file_system_is_fsynced_on_its_own(tmp_path: Path) -> None:
+def test_a_file_on_another_file_system_is_fsynced_on_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A batch is made durable with one flush of the output folder's file system; a
-    # folder mounted inside the output folder is another file system.
-    from feedpub.publish.local import _elsewhere
+    # folder mounted inside the output folder is another file system. The mount is
+    # played by giving one folder another device number.
+    from feedpub.publish import local
 
-    shm = Path("/dev/shm")
-    if not shm.is_dir() or shm.stat().st_dev == tmp_path.stat().st_dev:
-        pytest.skip("no second file system to write to here")
-    with tempfile.TemporaryDirectory(dir=shm) as mounted:
-        here, there = str(tmp_path / "rss.xml"), os.path.join(mounted, "rss.xml")
-        assert _elsewhere([here, there], tmp_path) == [there]
+    (tmp_path / "politics").mkdir()
+    (tmp_path / "mounted").mkdir()
+    real_stat = os.stat
+
+    def fake_stat(path: str | Path, *args: object, **kwargs: object) -> os.stat_result:
+        info = real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
+        if Path(path) == tmp_path / "mounted":
+            fields = list(info)
+            fields[stat.ST_DEV] = info.st_dev + 1
+            return os.stat_result(fields)
+        return info
+
+    monkeypatch.setattr(local.os, "stat", fake_stat)
+    here, there = str(tmp_path / "politics" / "rss.xml"), str(tmp_path / "mounted" / "rss.xml")
+    assert local._elsewhere([here, there], tmp_path) == [there]
