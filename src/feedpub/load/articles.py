@@ -7,7 +7,6 @@ choice of which duplicate id wins, never depends on the file system.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -122,10 +121,8 @@ def load_articles(
     portable = None if reader is None else article_source(
         articles_dir, site, display_dir, reader, lead, {}
     )  # fmt: skip
-    loaded = combine_results(
-        ((prefix + relative, outcomes[relative]) for relative in records), fetch
-    )
-    return dataclasses.replace(loaded, portable=portable)
+    results = ((prefix + relative, outcomes[relative]) for relative in records)
+    return combine_results(results, fetch, portable)
 
 
 def article_source(
@@ -212,7 +209,9 @@ class RecordCache(ArticleStore, Protocol):
 
 
 def combine_results(
-    results: Iterable[tuple[str, Outcome]], fetch: Callable[[Listing], Article]
+    results: Iterable[tuple[str, Outcome]],
+    fetch: Callable[[Listing], Article],
+    portable: Callable[[Listing], Article] | None = None,
 ) -> LoadedArticles:
     """The records in path order, with every id claimed once: a later record with an id
     already claimed, by a good record or a rejected one, is rejected. Otherwise fixing the
@@ -242,4 +241,4 @@ def combine_results(
             rejected += 1
         elif outcome.listing is not None:
             listings.append(outcome.listing)
-    return LoadedArticles(tuple(listings), tuple(problems), rejected, fetch)
+    return LoadedArticles(tuple(listings), tuple(problems), rejected, fetch, portable)

@@ -97,7 +97,8 @@ class IndexReader:
         return self.database
 
     def __setstate__(self, database: Path) -> None:
-        self.__init__(database)  # type: ignore[misc]
+        self.database = database
+        self._connection = None
 
     def article(self, path: str) -> Article | None:
         """The Article stored for ``path``; None when the cache cannot give it."""
