@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -267,3 +270,81 @@ def test_a_file_that_workers_cannot_write_is_one_clear_error_and_the_next_run_re
     assert result.exit_code == EXIT_OK, result.output
     assert (site_folder.output / "politics" / "archive" / "2026-09" / "rss.xml").is_file()
     assert not [p for p in site_folder.output.rglob("*") if p.name.endswith(".tmp")]
+
+
+FEED_LINK = re.compile(rb"https://feeds\.test\.example/[^\"'<\s]+")
+
+
+def dangling_links(files: dict[str, bytes]) -> list[tuple[str, str]]:
+    """(file, link) for every link to a feed file that is not there, from the files a
+    reader can reach: the feeds, and what their links lead to."""
+    dangling = []
+    seen = {path for path in files if "/archive/" not in f"/{path}"}  # the feeds
+    reach = sorted(seen)
+    while reach:
+        path = reach.pop()
+        for link in FEED_LINK.findall(files[path]):
+            target = local(link.decode())
+            if target not in files:
+                dangling.append((path, target))
+            elif target not in seen:
+                seen.add(target)
+                reach.append(target)
+    return dangling
+
+
+def test_a_run_that_fails_at_any_point_leaves_no_link_dangling_and_no_old_file_changed(
+    site_folder: SiteFolder,
+) -> None:
+    # Run B adds a month before the oldest (linked from August's documents) and one after
+    # the newest (linked from the feeds and from December's): however far B's writes got
+    # before they failed, every link a reader can follow must lead to a file.
+    from feedpub.build import build_feeds
+    from feedpub.errors import OutputError
+    from feedpub.load import load_articles, load_site, read_body
+    from feedpub.model import FeedFile
+    from feedpub.publish.local import write_files
+
+    site_with_months(site_folder)
+    assert build(site_folder).exit_code == EXIT_OK
+    version_a = site_folder.output_files()
+    assert dangling_links(version_a) == []
+    for month, count in (("2026-07", 6), ("2027-01", 12)):  # 12: more than a feed shows
+        for number in range(count):
+            story = f"n{month}-{number}"
+            site_folder.add(f"{story}.md", record(
+                id=story, sections="[politics]" if number % 2 else "[world]",
+                published=f"{month}-{2 + number:02}T10:00:00+03:30",
+            ))  # fmt: skip
+    site = load_site(site_folder.config, site_folder.articles)
+    stories = load_articles(site_folder.articles, site, "articles").articles
+    version_b = build_feeds(site, stories, datetime.fromisoformat(NOW), read_body)
+    changed = [file for file in version_b if version_a.get(file.path) != file.content]
+    new = {file.path for file in changed} - set(version_a)
+    assert any("/2026-07/" in path for path in new) and any("/2027-01/" in path for path in new)
+    assert len(changed) - len(new) >= 9  # the feeds and the documents beside the new months
+
+    def failing_at(position: int) -> Iterator[FeedFile]:
+        for number, file in enumerate(version_b):
+            if number == position:
+                raise OutputError(f"{file.path}: cannot write (injected)")
+            yield file
+
+    for position in range(len(version_b) + 1):
+        shutil.rmtree(site_folder.output)
+        for path, content in version_a.items():
+            (site_folder.output / path).parent.mkdir(parents=True, exist_ok=True)
+            (site_folder.output / path).write_bytes(content)
+        if position < len(version_b):
+            with pytest.raises(OutputError, match="injected"):
+                write_files(failing_at(position), site_folder.output)
+        else:
+            write_files(version_b, site_folder.output)
+        files = site_folder.output_files()
+        assert dangling_links(files) == [], position
+        assert not [path for path in files if path.endswith(".tmp")], position
+        if position < len(version_b):
+            assert {path: files[path] for path in version_a} == version_a, position
+            assert set(files) - set(version_a) <= new, position
+        else:
+            assert files == {file.path: file.content for file in version_b}

@@ -103,15 +103,24 @@ def test_many_files_land_whole_in_batches(tmp_path: Path) -> None:
     }  # every file whole, and no temporary left
 
 
-def test_a_failed_write_keeps_what_came_before_and_leaves_no_temporary(tmp_path: Path) -> None:
+def test_a_failed_write_changes_no_file_and_leaves_no_temporary(tmp_path: Path) -> None:
+    # Only new archive documents written before the failure land: nothing links to them
+    # yet. Files that were there stay as they were, and new feeds are not published.
+    write_files([feed_file(f"f{number}/rss.xml", b"old") for number in range(0, 20, 2)], tmp_path)
     (tmp_path / "blocked").write_bytes(b"not a folder")
     files = [feed_file(f"f{number}/rss.xml", b"new") for number in range(20)]
-    files.insert(12, feed_file("blocked/rss.xml", b"new"))
+    files += [feed_file(f"f{number}/archive/2026-10/rss.xml", b"new") for number in range(20)]
+    files.insert(32, feed_file("blocked/rss.xml", b"new"))
     with pytest.raises(OutputError, match=r"blocked/rss.xml: cannot write \(Not a directory\)"):
         write_files(files, tmp_path)
-    landed = sorted(path.parent.name for path in tmp_path.glob("*/rss.xml"))
-    assert landed == sorted(f"f{number}" for number in range(12))
-    assert not list(tmp_path.rglob("*.tmp"))
+    assert {
+        path.relative_to(tmp_path).as_posix(): path.read_bytes()
+        for path in tmp_path.rglob("*")
+        if path.is_file() and path.name != "blocked"
+    } == {
+        **{f"f{number}/rss.xml": b"old" for number in range(0, 20, 2)},
+        **{f"f{number}/archive/2026-10/rss.xml": b"new" for number in range(12)},
+    }  # and no temporary
 
 
 def test_staged_files_are_renamed_into_place_and_unchanged_ones_left_alone(

@@ -35,7 +35,12 @@ def write_files(
     build knows are current without producing them again: they count as unchanged.
     StagedFiles were written by stage_file (in another process) and are renamed here;
     ``files`` must stage them lazily, since temporaries a killed run left behind are
-    removed first."""
+    removed first.
+
+    Files land so that a reader never meets a link to a document that is not there,
+    and a run that fails changes no file that was there: a new archive document lands
+    as soon as its batch is durable (nothing links to it yet), every other file only
+    once all of ``files`` were written (see _Batch)."""
     written: list[str] = []
     unchanged: list[str] = []
     remove_leftover_temporaries(output_dir)
@@ -45,31 +50,49 @@ def write_files(
             if isinstance(file, StagedFile):
                 if file.temporary is None:
                     unchanged.append(file.path)
-                else:
-                    batch.add_written(target, file.temporary, file.size)
-                    written.append(file.path)
+                    continue
+                temporary, size = file.temporary, file.size
             elif _has_content(target, file.content):
                 unchanged.append(file.path)
+                continue
             else:
-                batch.add(target, file.content)
-                written.append(file.path)
+                temporary, size = _write_temporary(target, file.content), len(file.content)
+            batch.add_written(
+                target, temporary, size, hold=not _new_archive_document(file.path, target)
+            )
+            written.append(file.path)
     unchanged += kept  # read only now: the build may fill it while ``files`` is iterated
     removed = remove_stale_feeds(output_dir, set(written) | set(unchanged))
     return WriteReport(tuple(written), tuple(unchanged), removed)
 
 
+def _new_archive_document(path: str, target: Path) -> bool:
+    """Whether ``path`` is an archive document's file (<feed>/archive/<name>/<file>)
+    that is not in the output folder yet: no published file can link to it."""
+    parts = path.split("/")
+    return len(parts) >= 3 and parts[-3] == ARCHIVE_FOLDER and not os.path.lexists(target)
+
+
 class _Batch:
     """Files replaced atomically, a batch at a time: every temporary of a batch is
-    written, then all are made durable together, then each is renamed over its target.
-    A cold build writes thousands of files; one flush of the file system for a batch
-    costs a fraction of one fsync per file."""
+    written, then all are made durable together (a cold build writes thousands of
+    files; one flush of the file system for a batch costs a fraction of one fsync per
+    file), then each is renamed over its target, except those ``hold``: they are
+    renamed only by the last commit, after every other file has landed.
+
+    What the writes of a run link to (a new month's archive document) so lands before
+    what links to it (the feed, the next month's document), and should the run fail,
+    every held file is dropped: no existing file changes, and none points at a file
+    that was never written."""
 
     FILES = 256
     BYTES = 32 * 2**20
 
     def __init__(self, root: Path) -> None:
         self._root = root
-        self._pending: list[tuple[str, Path]] = []  # (temporary, target)
+        self._pending: list[tuple[str, Path]] = []  # (temporary, target) renamed at a flush
+        self._held: list[tuple[str, Path]] = []  # renamed by the last commit only
+        self._unsynced: list[str] = []  # temporaries not yet durable
         self._bytes = 0
 
     def __enter__(self) -> _Batch:
@@ -79,32 +102,43 @@ class _Batch:
         if error is None:
             self.commit()
             return
-        # What was written whole before the failure still lands, as it would file by
-        # file; should that fail too, the first error is the one to report.
-        try:
-            self.commit()
-        except OutputError:
-            for temporary, _ in self._pending:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
+        # New archive documents written whole before the failure still land (nothing
+        # links to them, and the next run need not write them again); should that fail
+        # too, the first error is the one to report.
+        with contextlib.suppress(OutputError):
+            self._flush()
+        for temporary, _ in self._pending + self._held:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
 
     def add(self, target: Path, content: bytes) -> None:
         self.add_written(target, _write_temporary(target, content), len(content))
 
-    def add_written(self, target: Path, temporary: str, size: int) -> None:
+    def add_written(self, target: Path, temporary: str, size: int, *, hold: bool = False) -> None:
         """A temporary written already (stage_file), to be renamed over ``target``."""
-        self._pending.append((temporary, target))
+        (self._held if hold else self._pending).append((temporary, target))
+        self._unsynced.append(temporary)
         self._bytes += size
-        if len(self._pending) >= self.FILES or self._bytes >= self.BYTES:
-            self.commit()
+        if len(self._unsynced) >= self.FILES or self._bytes >= self.BYTES:
+            self._flush()
 
     def commit(self) -> None:
-        """Make the pending files durable, then rename each over its target. On an
+        """Make every file durable and rename it over its target, held ones last. On an
         error, those not yet renamed stay pending."""
-        if not self._pending:
-            return
-        # The data is on disk before any name points at it.
-        _make_durable([temporary for temporary, _ in self._pending], self._root)
+        self._flush()
+        self._pending, self._held = self._held, []
+        self._rename_pending()
+
+    def _flush(self) -> None:
+        """Make the files written so far durable, then rename those not held."""
+        if self._unsynced:
+            # The data is on disk before any name points at it.
+            _make_durable(self._unsynced, self._root)
+            self._unsynced = []
+            self._bytes = 0
+        self._rename_pending()
+
+    def _rename_pending(self) -> None:
         folders: dict[Path, None] = {}
         while self._pending:
             temporary, target = self._pending[0]
@@ -114,7 +148,6 @@ class _Batch:
                 raise OutputError(f"{target}: cannot write ({error.strerror})") from error
             del self._pending[0]
             folders[target.parent] = None
-        self._bytes = 0
         for folder in folders:  # once per folder, not per file: three share one
             _sync_directory(folder)
 
