@@ -34,6 +34,36 @@ def test_section_feeds_go_before_combined_feeds_before_the_index() -> None:
     ]
 
 
+def test_archive_documents_the_target_lacks_go_first_and_feeds_after_their_archives() -> None:
+    # December gains a next-archive link to January, and the feeds a prev-archive link:
+    # January must be there before either.
+    december, politics_december = (
+        local("archive/2026-12/rss.xml"),
+        local("politics/archive/2026-12/rss.xml"),
+    )
+    files = (
+        local("rss.xml"),
+        local("politics/rss.xml"),
+        local("archive/2027-01/rss.xml"),
+        local("politics/archive/2027-01/rss.xml"),
+        december,
+        politics_december,
+    )
+    manifest = {
+        path: held(local(path, b"old"))
+        for path in ("rss.xml", "politics/rss.xml", december.path, politics_december.path)
+    }
+    plan = plan_sync(files, manifest)
+    assert [f.path for f in plan.uploads] == [
+        "archive/2027-01/rss.xml",
+        "politics/archive/2027-01/rss.xml",
+        "archive/2026-12/rss.xml",
+        "politics/archive/2026-12/rss.xml",
+        "politics/rss.xml",
+        "rss.xml",
+    ]
+
+
 def test_only_changed_files_are_uploaded() -> None:
     same, changed = local("rss.xml", b"same"), local("atom.xml", b"new")
     plan = plan_sync(

@@ -1,7 +1,9 @@
 """Which files a target needs, in which order: the one place publishing decides.
 
-Uploads go section feeds first, then the combined feeds, then anything else at the top
-(an index), so a reader following a link never lands on a file that is not there yet.
+Uploads go in the order that keeps every link a reader can follow leading to a file:
+archive documents the target does not have yet first (nothing there links to them), then
+the rest below the top (a section's archive documents before its feeds, which sort
+after "archive/"), then the combined feeds, then anything else at the top (an index).
 Deletes come after every upload.
 """
 
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from feedpub.model import FEED_FILENAMES
+from feedpub.model import ARCHIVE_FOLDER, FEED_FILENAMES
 from feedpub.publish.files import LocalFile
 from feedpub.publish.manifest import Manifest, ManifestEntry
 
@@ -28,17 +30,20 @@ class SyncPlan:
         }
 
 
-def upload_order(file: LocalFile) -> tuple[int, str]:
-    depth = file.path.count("/")
-    top_level_rank = 1 if file.path in FEED_FILENAMES else 2
-    return (0 if depth else top_level_rank, file.path)
+def upload_order(file: LocalFile, manifest: Manifest) -> tuple[int, str]:
+    parts = file.path.split("/")
+    if len(parts) >= 3 and parts[-3] == ARCHIVE_FOLDER and file.path not in manifest:
+        return (0, file.path)
+    if len(parts) > 1:
+        return (1, file.path)
+    return (2 if file.path in FEED_FILENAMES else 3, file.path)
 
 
 def plan_sync(files: tuple[LocalFile, ...], manifest: Manifest) -> SyncPlan:
     """Compare the local files with the target's manifest."""
     uploads = []
     unchanged = []
-    for file in sorted(files, key=upload_order):
+    for file in sorted(files, key=lambda file: upload_order(file, manifest)):
         held = manifest.get(file.path)
         if held is not None and held.sha256 == file.sha256:
             unchanged.append(file)

@@ -1,8 +1,8 @@
 """Bringing one target up to date with the output folder: plan, upload, delete, record.
 
-The order matters and is fixed: read the target's manifest, upload what changed
-(section feeds first), delete what is no longer built (never more than allowed),
-then write the new manifest. Any failure stops this target with a PublishError
+The order matters and is fixed: read the target's manifest, upload what changed (in
+plan.py's order, which keeps every link whole), delete what is no longer built (never
+more than allowed), then write the new manifest. Any failure stops this target with a PublishError
 naming it and the file; what was already sent stays, and a rerun completes the job.
 """
 
