@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from feedpub.cli import main
-from support.sites import REPO
+from support.sites import REPO, SiteFolder, record
 from support.validators import feed_problems
 
 GOLDEN = REPO / "tests" / "golden" / "expected"
@@ -113,3 +113,27 @@ def test_wire_copy_is_attributed_to_its_agency(shipped_output: dict[str, bytes])
     for item in items:
         abbreviation = item["_feedpub"]["agency"]["abbreviation"]
         assert f"({abbreviation}) –" in item["_feedpub"]["dateline"]["text"]
+
+
+def test_persian_addresses_and_a_png_photo_give_valid_feeds(site_folder: SiteFolder) -> None:
+    # RSS and JSON Feed take URIs only: an IRI in a record is published percent-encoded.
+    site_folder.add("fa.md", record(
+        id="fa-1", city="Tehran",
+        extra="""
+        url: https://www.test.example/fa/خبر/۱۲۳
+        image: https://media.test.example/عکس/نمودار.png
+        language: fa
+        """,
+    ))  # fmt: skip
+    result = CliRunner().invoke(main, [
+        "build", "--config", str(site_folder.config), "--articles", str(site_folder.articles),
+        "--output", str(site_folder.output), "--now", NOW,
+    ])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    files = site_folder.output_files()
+    assert {name: feed_problems(name, data) for name, data in files.items()} == {
+        name: [] for name in files
+    }
+    item = json.loads(files["feed.json"])["items"][0]
+    assert item["url"] == "https://www.test.example/fa/%D8%AE%D8%A8%D8%B1/%DB%B1%DB%B2%DB%B3"
+    assert item["attachments"][0]["mime_type"] == "image/png"

@@ -162,6 +162,23 @@ def test_short_forms_for_dateline_and_image(site_folder: SiteFolder) -> None:
     assert article.image == Image(url="https://media.test.example/a.jpg")
 
 
+@pytest.mark.parametrize(
+    ("image", "kind"),
+    [
+        ("https://media.test.example/chart.PNG", "image/png"),
+        ("{url: 'https://media.test.example/a.webp?w=800', credit: GPA}", "image/webp"),
+        ("{url: 'https://media.test.example/a.png', type: image/gif}", "image/gif"),  # as written
+        ("https://media.test.example/photo", "image/jpeg"),  # the name says nothing
+    ],
+)
+def test_a_photos_type_comes_from_its_file_name_unless_written(
+    site_folder: SiteFolder, image: str, kind: str
+) -> None:
+    site_folder.add("a.md", record(extra=f"image: {image}"))
+    (article,) = load(site_folder).articles
+    assert article.image is not None and article.image.type == kind
+
+
 def test_classic_mac_line_endings_are_read(site_folder: SiteFolder) -> None:
     site_folder.add("a.md", record().replace("\n", "\r").encode())
     (article,) = load(site_folder).articles

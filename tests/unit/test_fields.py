@@ -110,3 +110,33 @@ def test_the_url_character_check_is_white_space_and_the_excluded_characters() ->
         if (chr(point).isspace() or chr(point) in excluded) != bool(_NOT_IN_URL.search(chr(point)))
     ]
     assert differ == []
+
+
+@pytest.mark.parametrize(
+    ("written", "published"),
+    [
+        ("https://www.fna.example/fa/خبر/۱۲۳", "https://www.fna.example/fa/%D8%AE%D8%A8%D8%B1/%DB%B1%DB%B2%DB%B3"),
+        ("https://www.fna.example/s?q=ایران#بخش", "https://www.fna.example/s?q=%D8%A7%DB%8C%D8%B1%D8%A7%D9%86#%D8%A8%D8%AE%D8%B4"),
+        ("https://خبر.example:8080/a%20b", "https://xn--ngblk.example:8080/a%20b"),
+        ("https://www.fna.example/plain", "https://www.fna.example/plain"),
+    ],
+)  # fmt: skip
+def test_an_iri_is_published_as_the_uri_it_stands_for(written: str, published: str) -> None:
+    from feedpub.load.fields import absolute_url
+
+    fields, problems = fields_of(f"url: '{written}'\n")
+    assert (absolute_url(fields, "url"), problems) == (published, [])
+
+
+@pytest.mark.parametrize(
+    "written", ["https://www.fna.example/a\u00a0b", f"https://{'خ' * 64}.example/"]
+)  # a no-break space; a host label longer than IDNA allows
+def test_an_iri_with_white_space_or_no_valid_host_is_rejected(written: str) -> None:
+    from feedpub.load.fields import absolute_url
+
+    fields, problems = fields_of(f'url: "{written}"\n')
+    assert absolute_url(fields, "url") is None
+    assert messages(problems) == [
+        f"r.md:2: url: expected an absolute http(s) URL, got {written!r}. "
+        "Write the full address, such as https://example.org/."
+    ]

@@ -11,7 +11,7 @@ import difflib
 import re
 from collections.abc import Collection, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from feedpub.errors import Problem
 from feedpub.load.yamltext import (
@@ -32,6 +32,7 @@ LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")  # BCP 47, simpl
 # What a URL may not hold unescaped: white space (\s is str.isspace) and RFC 3986's
 # excluded characters.
 _NOT_IN_URL = re.compile(r'[\s"<>\\^`{|}]')
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def describe(node: Node) -> str:
@@ -366,7 +367,8 @@ def absolute_url(
         valid = parts.scheme in ("http", "https") and bool(parts.hostname)
     except ValueError:
         valid = False
-    if not valid or _NOT_IN_URL.search(value):
+    uri = value if value.isascii() or not valid else uri_from_iri(value, parts.netloc)
+    if not valid or uri is None or _NOT_IN_URL.search(value):
         fields.problem(
             fields.node(key),
             key,
@@ -382,4 +384,21 @@ def absolute_url(
             "Give the folder's address only; feed paths are appended to it",
         )
         return None
-    return value if not folder or value.endswith("/") else value + "/"
+    return uri if not folder or uri.endswith("/") else uri + "/"
+
+
+def uri_from_iri(iri: str, netloc: str) -> str | None:
+    """An IRI written as the URI it stands for (RFC 3987, 3.1): the host name in IDNA
+    ("xn--" labels), every other non-ASCII character percent-encoded as UTF-8. RSS
+    and JSON Feed readers take URIs only; Persian paths are common in this trade.
+    None: the host name cannot be written in IDNA."""
+    if not netloc.isascii():
+        userinfo, at, hostport = netloc.rpartition("@")
+        host, colon, port = hostport.partition(":")
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return None
+        scheme, _, rest = iri.partition("//")
+        iri = f"{scheme}//{userinfo}{at}{ascii_host}{colon}{port}{rest[len(netloc) :]}"
+    return _NOT_ASCII.sub(lambda run: quote(run.group(), safe=""), iri)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from feedpub.errors import Problem
 from feedpub.load.dates import EXAMPLE, DateError, find_zone, parse_datetime
@@ -347,13 +348,13 @@ def _image(fields: Fields) -> Image | None:
     node = fields.node("image")
     if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:str":
         url = absolute_url(fields, "image")  # the short form: image: https://...
-        return Image(url=url) if url else None
+        return Image(url=url, type=photo_type(url) or "image/jpeg") if url else None
     image = fields.mapping("image", what="the photo's url, caption and credit")
     if image is None:
         return None
     image.reject_unknown(IMAGE_KEYS)
     url = absolute_url(image, "url", required=True)
-    mime = image.text("type") or "image/jpeg"
+    mime = image.text("type") or (url and photo_type(url)) or "image/jpeg"
     if not MIME_TYPE.fullmatch(mime):
         image.problem(
             image.node("type"),
@@ -367,6 +368,16 @@ def _image(fields: Fields) -> Image | None:
     return Image(
         url=url, caption=image.text("caption"), credit=image.text("credit"), type=mime, **sizes
     )
+
+
+PHOTO_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+               ".webp": "image/webp", ".gif": "image/gif", ".avif": "image/avif"}  # fmt: skip
+
+
+def photo_type(url: str) -> str | None:
+    """The MIME type a photo's file name says, when it says one we know."""
+    path = urlsplit(url).path.lower()
+    return next((kind for ending, kind in PHOTO_TYPES.items() if path.endswith(ending)), None)
 
 
 def _closest_hint(value: str, known: list[str], where: str) -> str:
