@@ -326,6 +326,9 @@ class Entry:
     modified: bool
     authors: tuple[Person, ...]
     agency: Agency
+    # Filed by another agency than the site's own: only such a story says where it came
+    # from (RSS and Atom <source> mean "republished from another feed").
+    wire: bool
     rights: str | None
     dateline: Dateline
     dateline_text: str

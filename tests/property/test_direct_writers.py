@@ -96,6 +96,7 @@ ENTRIES = st.builds(
         tuple
     ),
     agency=AGENCIES,
+    wire=st.booleans(),
     rights=MAYBE,
     dateline=st.builds(Dateline, city=SOME_TEXT, country=MAYBE),
     dateline_text=TEXT,

@@ -1,5 +1,6 @@
 """Each feedgen quirk that build/_feedgen.py works around, pinned down."""
 
+import dataclasses
 import time
 from datetime import datetime
 
@@ -123,9 +124,7 @@ def test_rss_item_carries_source_media_credit_and_correction_date() -> None:
     )
     item = rss(combined(article)).find("channel/item")
     assert item is not None
-    source = item.find("source")
-    assert source is not None
-    assert (source.text, source.get("url")) == ("Eurasia Wire Service", "https://www.ews.example/")
+    assert item.find("source") is None  # RSS's url must be a feed: EWS names none here
     enclosure = item.find("enclosure")
     assert enclosure is not None
     assert enclosure.attrib == {
@@ -213,3 +212,29 @@ def test_rss_source_points_at_the_agency_feed_when_known() -> None:
     feed = plan_feeds(site, [make_article(agency="EWS")], NOW)[0]
     source = rss(feed).find("channel/item/source")
     assert source is not None and source.get("url") == "https://www.ews.example/rss.xml"
+
+
+def test_only_wire_stories_name_their_source() -> None:
+    # <source> says an item was republished from another feed: never on the site's own
+    # stories; in RSS only with the other agency's feed, in Atom with its name and site.
+    ews = make_site().find_agency("EWS")
+    site = make_site(agencies=(make_site().find_agency("TNA"),
+                               dataclasses.replace(ews, feed_url="https://www.ews.example/rss")))  # fmt: skip
+    own, wire = make_article(id="own"), make_article(id="wire", agency="EWS")
+    feed = plan_feeds(site, [own, wire], NOW)[0]
+    items = {item.findtext("guid"): item for item in rss(feed).iter("item")}
+    sources = {key.rsplit(":", 1)[1]: item.find("source") for key, item in items.items()}
+    assert sources["own"] is None
+    assert sources["wire"] is not None
+    assert (sources["wire"].text, sources["wire"].get("url")) == (
+        "Eurasia Wire Service",
+        "https://www.ews.example/rss",
+    )
+    entries = {
+        e.findtext(f"{ATOM}id").rsplit(":", 1)[1]: e for e in atom(feed).iter(f"{ATOM}entry")
+    }
+    assert entries["own"].find(f"{ATOM}source") is None
+    source = entries["wire"].find(f"{ATOM}source")
+    assert source is not None
+    assert source.findtext(f"{ATOM}title") == "Eurasia Wire Service"
+    assert [link.get("href") for link in source.iter(f"{ATOM}link")] == ["https://www.ews.example/"]

@@ -104,8 +104,12 @@ def _add_entry(generator: FeedGenerator, entry: Entry, fmt: Format) -> None:
     item.updated(entry.updated)
     for category in entry.categories:
         item.category(term=category.term, scheme=category.scheme, label=category.label)
-    # RSS 2.0 wants the agency's feed in <source url>; its home page when it has none.
-    item.source(url=entry.agency.feed_url or entry.agency.url, title=entry.agency.name)
+    # <source> says a story was republished from another agency's feed: only wire
+    # stories carry it, in RSS only with that feed's address (RSS 2.0: "the XMLization
+    # of the source"), in Atom with the agency's name and site.
+    agency = entry.agency
+    if entry.wire and (fmt != "rss" or agency.feed_url):
+        item.source(url=agency.feed_url if fmt == "rss" else agency.url, title=agency.name)
     if fmt == "rss":
         item.link(href=entry.url)
         # RSS <description> is HTML (RSS Profile §3.1): escape the plain-text summary.

@@ -126,13 +126,16 @@ def atom_entry(entry: Entry) -> str:
     if entry.rights:
         lines.append(leaf(2, "rights", entry.rights))
     agency = entry.agency
-    lines += [
-        "    <source>",
-        leaf(3, "title", agency.name),
-        element(3, "link", None, ("href", agency.feed_url or agency.url)),
-        "    </source>",
-        element(2, "link", None, ("rel", "alternate"), ("type", "text/html"), ("href", entry.url)),
-    ]
+    if entry.wire:  # the agency the story came from: its name and its site
+        lines += [
+            "    <source>",
+            leaf(3, "title", agency.name),
+            element(3, "link", None, ("href", agency.url)),
+            "    </source>",
+        ]
+    lines.append(
+        element(2, "link", None, ("rel", "alternate"), ("type", "text/html"), ("href", entry.url))
+    )
     image = entry.image
     if image is not None:
         lines.append(

@@ -54,6 +54,7 @@ def _entry(article: Article, site: Site, url: str, body_html: str, lead: str) ->
         authors=tuple(Person(name=name) for name in article.byline)
         or (Person(name=agency.name, url=agency.url),),
         agency=agency,
+        wire=agency.abbreviation != site.agency,
         rights=agency.rights,
         dateline=article.dateline,
         dateline_text=dateline_text,

@@ -170,11 +170,12 @@ def rss_item(entry: Entry) -> str:
             f'      <enclosure url="{attribute(image.url)}" length="{image.length or 0}"'
             f' type="{attribute(image.type)}"/>'
         )
-    lines += [
-        leaf(3, "pubDate", rfc822(entry.published)),
-        f'      <source url="{attribute(entry.agency.feed_url or entry.agency.url)}">'
-        f"{text(entry.agency.name)}</source>",
-    ]
+    lines.append(leaf(3, "pubDate", rfc822(entry.published)))
+    if entry.wire and entry.agency.feed_url:  # <source url> is the feed it came from
+        lines.append(
+            f'      <source url="{attribute(entry.agency.feed_url)}">'
+            f"{text(entry.agency.name)}</source>"
+        )
     lines += [leaf(3, "dc:creator", author.name) for author in entry.authors]
     if entry.rights:
         lines.append(leaf(3, "dc:rights", entry.rights))
