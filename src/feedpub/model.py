@@ -218,6 +218,22 @@ class Article:
             key=lambda moment: moment.timestamp(),
         )
 
+    def publication(self) -> datetime:
+        """The moment the story is published under: ``published``, or the end of its
+        embargo when that is later. Released, an embargoed story is news: it goes to
+        the top of its feeds, dated then, not back among the stories of its writing."""
+        embargo = self.embargo
+        if embargo is not None and embargo.timestamp() > self.published.timestamp():
+            return embargo
+        return self.published
+
+    def last_change(self) -> datetime:
+        """The newest date the story shows: ``updated``, unless the embargo lifted later."""
+        publication = self.publication()
+        if self.updated is not None and self.updated.timestamp() >= publication.timestamp():
+            return self.updated
+        return publication
+
 
 class Listing(NamedTuple):
     """What choosing feeds needs to know of a story, and no more: small enough to hold
@@ -227,18 +243,18 @@ class Listing(NamedTuple):
     key: str  # how the loader finds the Article again (the record's path)
     id: str
     sections: tuple[str, ...]
-    published: float
+    published: float  # Article.publication()
     month: str  # "YYYY-MM" of publication, in the story's own offset: its archive
     release: float  # Article.release()
     draft: bool
     withdrawn: float | None
-    changed: float  # updated, else published
+    changed: float  # Article.last_change()
     fingerprint: str  # changes whenever anything in the record does
 
 
 def listing_of(article: Article, key: str, encoded: bytes | None = None) -> Listing:
     """``encoded``: encode_article(article), when already made."""
-    published = article.published
+    published = article.publication()
     return Listing(
         key=key,
         id=article.id,
@@ -248,7 +264,7 @@ def listing_of(article: Article, key: str, encoded: bytes | None = None) -> List
         release=article.release().timestamp(),
         draft=article.status == "draft",
         withdrawn=None if article.withdrawn is None else article.withdrawn.timestamp(),
-        changed=(article.updated or published).timestamp(),
+        changed=article.last_change().timestamp(),
         fingerprint=hashlib.sha256(encoded or encode_article(article)).hexdigest()[:32],
     )
 

@@ -36,6 +36,34 @@ def test_an_embargoed_story_appears_at_the_run_that_first_passes_its_moment() ->
     assert ids(combined(story, now=at("2026-11-27T12:30:00+03:30"))) == ["e"]
 
 
+def test_a_released_story_is_news_dated_at_its_embargo_and_its_month_archive_then() -> None:
+    # Written on the 10th, embargoed until the 1st: the feeds show it at the top, dated
+    # at the release, and the feeds' own date moves with it; items_per_feed 2 puts the
+    # older stories in the archive of their month, and it is in December's, not November's.
+    embargoed = make_article("e", "2026-11-10T09:00:00+03:30",
+                             embargo=at("2026-12-01T08:00:00+03:30"),
+                             updated=at("2026-11-12T10:00:00+03:30"))  # fmt: skip
+    others = [make_article(f"s{day}", f"2026-11-{day}T09:00:00+03:30") for day in (20, 25, 28)]
+    now = at("2026-12-01T09:00:00+03:30")
+    plans = plan_feeds(make_site(items_per_feed=2), [embargoed, *others], now)
+    feed = plans[0]
+    assert ids(feed) == ["e", "s28"]
+    (entry, _) = feed.entries
+    assert (entry.published, entry.updated, entry.modified) == (
+        at("2026-12-01T08:00:00+03:30"),
+        at("2026-12-01T08:00:00+03:30"),
+        False,
+    )  # corrected before its release: readers see one story, never modified
+    assert feed.updated == at("2026-12-01T08:00:00+03:30")
+    archived = {plan.archive: ids(plan) for plan in plans if plan.archive and plan.current == ""}
+    assert archived == {"2026-11": ["s25", "s20"]}
+    listing = listing_of(embargoed, "e")
+    assert (listing.month, listing.changed) == (
+        "2026-12",
+        at("2026-12-01T08:00:00+03:30").timestamp(),
+    )
+
+
 def test_a_future_published_or_updated_date_holds_the_story_back() -> None:
     future = make_article("f", "2026-11-28T08:00:00+03:30")
     corrected_later = make_article("u", updated=at("2026-11-28T09:00:00+03:30"))

@@ -46,9 +46,9 @@ def _entry(article: Article, site: Site, url: str, body_html: str, lead: str) ->
         content_html=compose_content(
             body_html, dateline_text, article.image, article.language, article.correction
         ),
-        published=article.published,
-        updated=article.updated or article.published,
-        modified=article.updated is not None,
+        published=article.publication(),
+        updated=article.last_change(),
+        modified=article.last_change() is article.updated,
         # A story without a byline is credited to the agency that filed it, never to
         # the publishing agency by inheritance from the feed.
         authors=tuple(Person(name=name) for name in article.byline)

@@ -79,7 +79,7 @@ def latest_change(article: Article, notice: bool) -> datetime:
     """The newest date a story shows: its withdrawal when shown as a notice."""
     if notice and article.withdrawn is not None:
         return article.withdrawn
-    return article.updated or article.published
+    return article.last_change()
 
 
 @dataclass(frozen=True, slots=True)
