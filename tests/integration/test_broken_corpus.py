@@ -18,8 +18,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from feedpub.cli import main
 from feedpub.load import load_articles, load_site
+from support.sites import SiteFolder, record
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 SITE = CORPUS / "site"
@@ -153,3 +156,32 @@ def test_each_broken_record_alone_gives_its_one_line(tmp_path: Path, name: str) 
     assert [str(problem) for problem in loaded.problems] == [EXPECTED_LINES[name]]
     assert loaded.rejected == 1
     assert {article.id for article in loaded.articles} == GOOD_IDS
+
+
+def test_a_name_that_is_not_utf8_is_one_line_and_the_rest_is_built(
+    site_folder: SiteFolder,
+) -> None:
+    # Names from a zip or a Latin-1 machine: the OS hands them over as bytes that no
+    # database or terminal takes as text.
+    site_folder.add("good.md", record(id="good"))
+    folder = bytes(site_folder.articles)
+    with open(folder + b"/caf\xe9.md", "w", encoding="utf-8") as stream:
+        stream.write(record(id="cafe"))
+    os.mkdir(folder + b"/d\xe9p\xeache")
+    with open(folder + b"/d\xe9p\xeache/inside.md", "w", encoding="utf-8") as stream:
+        stream.write(record(id="inside"))
+    expected = (
+        f"{site_folder.articles}/caf\\xe9.md: the name is not UTF-8, so it is not read. "
+        "Rename it in UTF-8 (convmv does it for a whole folder).\n"
+        f"{site_folder.articles}/d\\xe9p\\xeache: the name is not UTF-8, so it is not read. "
+        "Rename it in UTF-8 (convmv does it for a whole folder).\n"
+    )
+    command = ["build", "--config", str(site_folder.config), "--articles",
+               str(site_folder.articles), "--output", str(site_folder.output), "--now", NOW]  # fmt: skip
+    for run in ("first", "nothing changed"):
+        result = CliRunner().invoke(main, command)
+        assert (result.exit_code, result.stderr) == (EXIT_REJECTED, expected), run
+    assert b":good<" in (site_folder.output / "rss.xml").read_bytes()
+    checked = CliRunner().invoke(main, ["check", "--config", str(site_folder.config),
+                                        "--articles", str(site_folder.articles), "--now", NOW])  # fmt: skip
+    assert (checked.exit_code, checked.stderr) == (EXIT_REJECTED, expected)

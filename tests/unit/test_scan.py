@@ -58,6 +58,26 @@ def test_a_forked_helper_finds_exactly_the_same(articles: Path, monkeypatch) -> 
     assert (split.records, split.stats) == (alone.records, alone.stats)
 
 
+def test_names_that_are_not_utf8_are_left_out_and_named_escaped_by_both_walks(
+    articles: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    root = bytes(articles)
+    for folder in (b"", b"/world/2026", b"/photo/2025"):  # the child walks photo/2025
+        Path(os.fsdecode(root + folder + b"/caf\xe9.md")).write_text("x")
+    os.mkdir(root + b"/world/2026/d\xe9p\xeache")
+    Path(os.fsdecode(root + b"/world/2026/notes\xe9.txt")).write_text("not a record: not reported")
+    expected = ["caf\\xe9.md", "photo/2025/caf\\xe9.md", "world/2026/caf\\xe9.md",
+                "world/2026/d\\xe9p\\xeache"]  # fmt: skip
+    alone = scan_records(articles)
+    monkeypatch.setattr(scan, "FORK_FROM", 1)
+    split = scan_records(articles)
+    assert alone.bad_names == split.bad_names == expected
+    assert not [path for path in alone.records if not path.isascii()]
+    assert alone.digest == split.digest
+    os.unlink(root + b"/photo/2025/caf\xe9.md")
+    assert scan_records(articles).digest != alone.digest  # a bad name counts as a file
+
+
 def test_the_digest_changes_with_any_record_file(articles: Path) -> None:
     before = scan_records(articles).digest
     assert scan_records(articles).digest == before

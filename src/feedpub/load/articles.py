@@ -8,6 +8,7 @@ choice of which duplicate id wins, never depends on the file system.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,7 +123,16 @@ def load_articles(
         articles_dir, site, display_dir, reader, lead, {}
     )  # fmt: skip
     results = ((prefix + relative, outcomes[relative]) for relative in records)
-    return combine_results(results, fetch, portable)
+    unreadable = ((prefix + name, _bad_name(prefix + name)) for name in scan.bad_names)
+    return combine_results(itertools.chain(results, unreadable), fetch, portable)
+
+
+def _bad_name(display: str) -> Outcome:
+    problem = Problem(
+        display, None, None, "the name is not UTF-8, so it is not read",
+        "Rename it in UTF-8 (convmv does it for a whole folder)",
+    )  # fmt: skip
+    return Outcome(None, (problem,), None)
 
 
 def article_source(

@@ -19,8 +19,10 @@ from collections.abc import Collection, Iterator
 from pathlib import Path
 
 Stat = tuple[int, int, int]  # size, mtime in ns, inode: changes whenever the file does
-Folder = tuple[str, str, list[str]]  # the folder, its prefix in paths, its record names
-Found = tuple[str, list[tuple[str, "Stat | None"]]]  # a folder's prefix, its records' stats
+# The folder, its prefix in paths, its record names, and the names in it that are not
+# UTF-8 (shown escaped: such a path could be neither stored nor printed).
+Folder = tuple[str, str, list[str], list[str]]
+Found = tuple[str, list[tuple[str, "Stat | None"]], list[str]]  # prefix, stats, bad names
 FORK_FROM = 8  # folders two levels down (e.g. section/year) before a fork pays off
 RACY_NS = 2_000_000_000  # a file modified this shortly before a scan is read again next time
 
@@ -44,8 +46,8 @@ class Scan:
         self.folders = {
             prefix: f"racy {started_ns}"
             if max((s[1] for _, s in entries if s), default=0) >= self._racy_from
-            else hashlib.sha256(marshal.dumps(entries)).hexdigest()
-            for prefix, entries in found
+            else hashlib.sha256(marshal.dumps((entries, bad))).hexdigest()
+            for prefix, entries, bad in found
         }
         self.digest = hashlib.sha256(marshal.dumps(sorted(self.folders.items()))).hexdigest()
 
@@ -53,7 +55,7 @@ class Scan:
         """The stats of the records directly in these folders (see ``folders``): what an
         incremental run compares, without sorting or indexing every record."""
         return {
-            path: stat for prefix, entries in self._found if prefix in folders
+            path: stat for prefix, entries, _ in self._found if prefix in folders
             for path, stat in entries
         }  # fmt: skip
 
@@ -64,12 +66,18 @@ class Scan:
     @functools.cached_property
     def records(self) -> list[str]:
         """Relative paths, sorted."""
-        return sorted(path for _, entries in self._found for path, _ in entries)
+        return sorted(path for _, entries, _ in self._found for path, _ in entries)
 
     @functools.cached_property
     def stats(self) -> dict[str, Stat | None]:
         """By relative path; None: cannot be stat'ed (a broken link, say)."""
-        return {path: stat for _, entries in self._found for path, stat in entries}
+        return {path: stat for _, entries, _ in self._found for path, stat in entries}
+
+    @property
+    def bad_names(self) -> list[str]:
+        """Files and folders whose names are not UTF-8, as relative paths with the bad
+        bytes escaped (\\xe9): left out, and reported."""
+        return sorted(name for _, _, bad in self._found for name in bad)
 
 
 @contextlib.contextmanager
@@ -103,9 +111,10 @@ def _scan(articles_dir: Path, stats: bool) -> Scan:
         for folder, prefix in deeper:
             _walk(folder, prefix, near)
         return Scan(
-            [(prefix, [(prefix + name, None) for name in names]) for _, prefix, names in near],
+            [(prefix, [(prefix + name, None) for name in names], bad)
+             for _, prefix, names, bad in near],
             started,
-        )
+        )  # fmt: skip
     if len(deeper) < FORK_FROM or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
         return Scan(_stat_folders(near) + _scan_whole(deeper), started)
     return Scan(_stat_folders(near) + _scan_in_two(deeper), started)
@@ -121,7 +130,8 @@ def _walk(
     """The record names of ``folder`` and of every folder under it; at ``depth`` levels
     down, folders are put in ``deeper`` instead of being walked."""
     names: list[str] = []
-    folders.append((folder, prefix, names))
+    bad: list[str] = []
+    folders.append((folder, prefix, names, bad))
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -130,6 +140,10 @@ def _walk(
         name = entry.name
         if name.startswith("."):
             continue
+        if not (name.isascii() or _is_utf8(name)):
+            if entry.is_dir(follow_symlinks=False) or name.endswith(".md"):
+                bad.append(escaped(prefix + name))
+            continue
         if entry.is_dir(follow_symlinks=False):
             if depth == 0 and deeper is not None:
                 deeper.append((f"{folder}/{name}", f"{prefix}{name}/"))
@@ -137,6 +151,22 @@ def _walk(
                 _walk(f"{folder}/{name}", f"{prefix}{name}/", folders, depth - 1, deeper)
         elif name.endswith(".md") and name.lower() != "readme.md":
             names.append(name)
+
+
+def _is_utf8(name: str) -> bool:
+    """Whether a name the OS gave holds only UTF-8 (undecodable bytes come as lone
+    surrogates, which no str may carry to a database or a terminal)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def escaped(name: str) -> str:
+    """A name as UTF-8 text, each byte that is not UTF-8 written as \\xNN."""
+    raw = name.encode("utf-8", "surrogateescape")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def _scan_whole(tops: list[tuple[str, str]]) -> list[Found]:
@@ -181,16 +211,18 @@ def _scan_in_two(tops: list[tuple[str, str]]) -> list[Found]:
 
 def _stat_folders(folders: list[Folder]) -> list[Found]:
     found: list[Found] = []
-    for folder, prefix, names in folders:
+    for folder, prefix, names, bad in folders:
         if not names:
+            if bad:
+                found.append((prefix, [], bad))
             continue
         try:
             fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
         except OSError:
-            found.append((prefix, [(prefix + name, None) for name in names]))
+            found.append((prefix, [(prefix + name, None) for name in names], bad))
             continue
         try:
-            found.append((prefix, [(prefix + name, _stat(name, fd)) for name in names]))
+            found.append((prefix, [(prefix + name, _stat(name, fd)) for name in names], bad))
         finally:
             os.close(fd)
     return found
