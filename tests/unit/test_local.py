@@ -172,3 +172,24 @@ def test_a_file_on_another_file_system_is_fsynced_on_its_own(
     monkeypatch.setattr(local.os, "stat", fake_stat)
     here, there = str(tmp_path / "politics" / "rss.xml"), str(tmp_path / "mounted" / "rss.xml")
     assert local._elsewhere([here, there], tmp_path) == [there]
+
+
+def test_a_file_that_cannot_be_replaced_at_the_end_stops_the_renames_and_leaves_no_temporary(
+    tmp_path: Path,
+) -> None:
+    # The last renames fail at a target that cannot be replaced (here a folder where the
+    # file should be; chattr +i does the same): those before it landed, the rest stay
+    # old, and none of their temporaries is left behind.
+    write_files([feed_file(f"f{number}/rss.xml", b"old") for number in range(6)], tmp_path)
+    (tmp_path / "f3" / "rss.xml").unlink()
+    (tmp_path / "f3" / "rss.xml").mkdir()
+    (tmp_path / "f3" / "rss.xml" / "x").write_bytes(b"")  # not empty: no rename over it
+    with pytest.raises(OutputError, match=r"f3/rss.xml: cannot write"):
+        write_files([feed_file(f"f{number}/rss.xml", b"new") for number in range(6)], tmp_path)
+    contents = {
+        number: (tmp_path / f"f{number}" / "rss.xml").read_bytes()
+        for number in range(6)
+        if number != 3
+    }
+    assert contents == {0: b"new", 1: b"new", 2: b"new", 4: b"old", 5: b"old"}
+    assert not list(tmp_path.rglob("*.tmp"))

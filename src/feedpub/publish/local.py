@@ -81,9 +81,11 @@ class _Batch:
     renamed only by the last commit, after every other file has landed.
 
     What the writes of a run link to (a new month's archive document) so lands before
-    what links to it (the feed, the next month's document), and should the run fail,
-    every held file is dropped: no existing file changes, and none points at a file
-    that was never written."""
+    what links to it (the feed, the next month's document), and should the run fail
+    before the last commit, every held file is dropped: no existing file changes, and
+    none points at a file that was never written. A rename that fails during the last
+    commit (a file made immutable) stops it there: the files renamed before it stay
+    new, the rest stay old, and no temporary is left."""
 
     FILES = 256
     BYTES = 32 * 2**20
@@ -100,16 +102,24 @@ class _Batch:
 
     def __exit__(self, kind: object, error: object, traceback: object) -> None:
         if error is None:
-            self.commit()
+            try:
+                self.commit()
+            except OutputError:
+                self._discard()  # a file that cannot be replaced: the rest stays as it was
+                raise
             return
         # New archive documents written whole before the failure still land (nothing
         # links to them, and the next run need not write them again); should that fail
         # too, the first error is the one to report.
         with contextlib.suppress(OutputError):
             self._flush()
+        self._discard()
+
+    def _discard(self) -> None:
         for temporary, _ in self._pending + self._held:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+        self._pending, self._held = [], []
 
     def add(self, target: Path, content: bytes) -> None:
         self.add_written(target, _write_temporary(target, content), len(content))
