@@ -184,6 +184,13 @@ def _read_article(
             "is earlier than 'published'",
             "A correction comes after the story; check both times",
         )
+    if published and withdrawn and withdrawn < published:
+        fields.problem(
+            fields.node("withdrawn"),
+            "withdrawn",
+            "is earlier than 'published'",
+            "A story is withdrawn after it was published; check both times",
+        )
     sections = _sections(fields, site)
     agency = _agency(fields, site)
     language = language_tag(fields, "language")
@@ -287,6 +294,15 @@ def _status(fields: Fields, zone: tzinfo) -> tuple[str, datetime | None]:
             f"unknown status {status!r}",
             "Use published, draft or withdrawn",
         )
+    if status == "withdrawn" and not fields.has("withdrawn"):  # said where the status is
+        fields.problem(
+            fields.node("status"),
+            "withdrawn",
+            "is required with 'status: withdrawn'",
+            f"Add 'withdrawn: the time the story was withdrawn, such as {EXAMPLE}'",
+        )
+        return status, None
+    # Required with the status: given but left empty, it is reported as empty.
     withdrawn = _datetime(fields, "withdrawn", zone, required=status == "withdrawn")
     if withdrawn is not None and status != "withdrawn":
         fields.problem(
