@@ -104,12 +104,13 @@ def test_the_lock_adds_nothing_to_the_output_folder(site_folder: SiteFolder) -> 
 def test_json_summary(site_folder: SiteFolder) -> None:
     site_folder.add("a.md", record(id="a"))
     site_folder.add("held.md", record(id="held", extra="embargo: 2026-11-28T06:00:00+03:30"))
+    site_folder.add("draft.md", record(id="draft", extra="status: draft"))  # never comes out
     site_folder.add("bad.md", record(id="bad", sections="[nope]"))
     result = feedpub(site_folder, "build", "--now", NOW, "--json")
     assert result.returncode == EXIT_REJECTED
     document = json.loads(result.stdout)
     assert document["records"] == {
-        "read": 3, "good": 2, "rejected": 1,
+        "read": 4, "good": 3, "rejected": 1,
         "problems": [{
             "path": "articles/bad.md", "line": 6, "field": "sections",
             "message": "articles/bad.md:6: sections: unknown section 'nope'. Sections are "

@@ -56,11 +56,16 @@ def visible(site: Site, listings: Iterable[Listing], now: datetime) -> list[List
     ]
 
 
-def next_release(listings: Iterable[Listing], now: datetime) -> Listing | None:
-    """The held-back story that appears next (embargo or future date), if any."""
+def held_back(listings: Iterable[Listing], now: datetime) -> list[Listing]:
+    """The stories that appear later (embargo or future date): not drafts, which no
+    moment brings out."""
     moment = now.timestamp()
-    held = (item for item in listings if not item.draft and item.release > moment)
-    return min(held, key=lambda item: (item.release, item.id), default=None)
+    return [item for item in listings if not item.draft and item.release > moment]
+
+
+def next_release(listings: Iterable[Listing], now: datetime) -> Listing | None:
+    """The held-back story that appears next, if any."""
+    return min(held_back(listings, now), key=lambda item: (item.release, item.id), default=None)
 
 
 def stable_span(listings: Iterable[Listing], now: datetime) -> tuple[float | None, float | None]:

@@ -70,7 +70,7 @@ def _full_run(
     from feedpub.build import FILENAMES, FeedBuild
     from feedpub.build.lead import lead_text
     from feedpub.build.provenance import renderer_files
-    from feedpub.build.select import choose_feeds, next_release, stable_span, visible
+    from feedpub.build.select import choose_feeds, held_back, next_release, stable_span
     from feedpub.load import load_articles, read_body
     from feedpub.load.index import LastRun
     from feedpub.publish.local import stage_file, write_files
@@ -102,7 +102,7 @@ def _full_run(
         next_release=None
         if following is None
         else Upcoming(following.id, loaded.fetch(following).release()),
-        held=len(loaded.listings) - len(visible(site, loaded.listings, moment)),
+        held=len(held_back(loaded.listings, moment)),
     )
     if index is not None and scan is not None and report is not None:
         # Members before digests: a run killed between the two renders those feeds
