@@ -252,6 +252,15 @@ class Listing(NamedTuple):
     fingerprint: str  # changes whenever anything in the record does
 
 
+def feed_time(listing: Listing, now: float) -> float:
+    """Where a story stands in its feeds at ``now``: the moment of the newest change
+    readers are to see, its publication, a correction or, shown as a notice, its
+    withdrawal. So a story corrected or withdrawn long after it left the feed comes back
+    to the top for a while, and the readers that keep it learn of the change."""
+    withdrawn = listing.withdrawn
+    return withdrawn if withdrawn is not None and withdrawn <= now else listing.changed
+
+
 def listing_of(article: Article, key: str, encoded: bytes | None = None) -> Listing:
     """``encoded``: encode_article(article), when already made."""
     published = article.publication()

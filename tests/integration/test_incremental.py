@@ -1,7 +1,7 @@
 """An incremental run writes exactly what a cold build of the same records writes.
 
 Each scenario applies a seeded sequence of the changes newsrooms make (a story edited,
-filed, spiked, redated, moved to another desk or its file to another folder; a new
+corrected, filed, spiked, redated, moved to another desk or its file to another folder; a new
 month opened or emptied), over records in nested folders, and after
 every step compares the warm output folder, built incrementally where it can be, with
 a cold build into an empty folder with an empty cache.
@@ -81,7 +81,8 @@ def test_incremental_runs_equal_cold_builds(
         return outcome
 
     monkeypatch.setattr(feedpub.cli.incremental, "incremental_run", counting)
-    actions = ["edit", "edit", "redate", "desk", "add", "add", "remove", "move", "two"]
+    actions = ["edit", "edit", "redate", "desk", "add", "add", "remove", "move", "two",
+               "correct"]  # fmt: skip
     for step in range(30):
         action = rng.choice(actions)
         for _ in range(2 if action == "two" else 1):
@@ -103,6 +104,10 @@ def test_incremental_runs_equal_cold_builds(
                 versions[number] += 1
                 old.write_text(old.read_text().replace(f"version {versions[number] - 1}",
                                                        f"version {versions[number]}"))  # fmt: skip
+            elif action == "correct":  # corrected now: back to the top of its feeds
+                text = re.sub(r"updated: .*\n", "", old.read_text())
+                clock = f"{rng.randint(0, 11):02}:{rng.randint(0, 59):02}:00+03:30"
+                old.write_text(text.replace("sections:", f"updated: 2027-01-15T{clock}\nsections:"))
             elif action == "desk":  # same story, other desks
                 desks = "[" + ", ".join(rng.sample(SECTIONS, rng.randint(1, 3))) + "]"
                 old.write_text(re.sub(r"sections: \[.*\]", f"sections: {desks}", old.read_text()))

@@ -64,6 +64,28 @@ def test_a_released_story_is_news_dated_at_its_embargo_and_its_month_archive_the
     )
 
 
+def test_a_story_corrected_or_withdrawn_after_it_left_the_feed_comes_back_to_its_top() -> None:
+    # Readers keep what they fetched: only the feed they poll can tell them a story was
+    # corrected or withdrawn. The story leaves its month's archive while it is back.
+    stories = [make_article(f"s{day}", f"2026-11-{day}T09:00:00+03:30") for day in (10, 20, 25)]
+    corrected = dataclasses.replace(stories[0], updated=at("2026-11-26T08:00:00+03:30"))
+    withdrawn = dataclasses.replace(stories[1], status="withdrawn",
+                                    withdrawn=at("2026-11-27T08:00:00+03:30"))  # fmt: skip
+
+    def documents(*articles: Article) -> dict[str | None, list[str]]:
+        """The combined feed (None) and its archive documents, by name."""
+        plans = plan_feeds(make_site(items_per_feed=1), list(articles), NOW)
+        return {plan.archive: ids(plan) for plan in plans if "" in (plan.path, plan.current)}
+
+    assert documents(*stories) == {None: ["s25"], "2026-11": ["s20", "s10"]}
+    assert documents(corrected, *stories[1:]) == {None: ["s10"], "2026-11": ["s25", "s20"]}
+    assert documents(corrected, withdrawn, stories[2]) == {
+        None: ["s20"], "2026-11": ["s25", "s10"],
+    }  # fmt: skip
+    (notice,) = combined(corrected, withdrawn, stories[2], items_per_feed=1).entries
+    assert notice.title.startswith("Withdrawn: ")
+
+
 def test_a_future_published_or_updated_date_holds_the_story_back() -> None:
     future = make_article("f", "2026-11-28T08:00:00+03:30")
     corrected_later = make_article("u", updated=at("2026-11-28T09:00:00+03:30"))

@@ -135,11 +135,13 @@ def test_older_stories_go_to_monthly_archives_linked_newest_to_oldest() -> None:
     assert archives["archive/2026-09"].title == "Test Agency — archive 2026-09"
 
 
-def test_feed_order_is_newest_first_then_by_id() -> None:
+def test_feed_and_archive_orders_are_newest_first_then_by_id() -> None:
+    # The feeds by the newest change shown (publication, correction, withdrawal); the
+    # archive documents by publication. The two fast paths agree with plain sorts.
     import random
 
-    from feedpub.build.select import in_feed_order, newest_first
-    from feedpub.model import listing_of
+    from feedpub.build.select import in_archive_order, in_feed_order, newest_first
+    from feedpub.model import feed_time, listing_of
 
     rng = random.Random(7)  # noqa: S311 (test data)
     moments = [
@@ -151,5 +153,14 @@ def test_feed_order_is_newest_first_then_by_id() -> None:
         listing_of(make_article(f"s{rng.randint(0, 99):02}x{n}", rng.choice(moments)), str(n))
         for n in range(60)
     ]  # many share an instant, written in different offsets
-    assert in_feed_order(list(listings)) == sorted(listings, key=newest_first)
-    assert in_feed_order(list(reversed(listings))) == sorted(listings, key=newest_first)
+    changed = [item._replace(changed=item.changed + rng.choice([0, 3600, 86400]),
+                             withdrawn=rng.choice([None, None, item.published + 7200]))
+               for item in listings]  # fmt: skip
+    now = max(item.published for item in listings) + 86400 * 2
+    for some in (listings, changed):
+        for order in (list(some), list(reversed(some))):
+            assert in_archive_order(list(order)) == sorted(some, key=newest_first)
+            assert in_feed_order(list(order), now) == sorted(
+                some, key=lambda item: (-feed_time(item, now), item.id)
+            )
+    assert in_feed_order(list(listings), now) == sorted(listings, key=newest_first)

@@ -25,6 +25,7 @@ from feedpub.model import (
     Site,
     archive_order,
     archive_path,
+    feed_time,
     listing_of,
 )
 
@@ -33,7 +34,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def newest_first(listing: Listing) -> tuple[float, str]:
-    """Sort key: newest publication first; the same instant falls back to the id."""
+    """Archive order: newest publication first; the same instant falls back to the id."""
     return (-listing.published, listing.id)
 
 
@@ -117,14 +118,15 @@ def choose_feeds(site: Site, listings: Iterable[Listing], now: datetime) -> tupl
     """The combined feed, then one feed per section in the site's order, then their
     RFC 5005 archive documents; cheap: nothing is fetched or rendered yet.
 
-    A feed shows its newest ``items_per_feed`` stories; every older story is in exactly
-    one archive document, one per month of publication (local to the story's own
-    offset), linked newest to oldest. So walking back from a feed reaches each story
+    A feed shows the ``items_per_feed`` stories with the newest feed_time (published,
+    corrected or withdrawn most recently); every other story is in exactly one archive
+    document, one per month of publication (local to the story's own offset), linked
+    newest to oldest. So walking back from a feed reaches each story
     once, and a month's document changes only while stories still slide out of the
     feed into it, or when one of its stories changes."""
     moment = now.timestamp()
-    shown = in_feed_order(visible(site, listings, now))
-    newest = max(shown, key=lambda item: _latest(item, moment), default=None)
+    shown = in_feed_order(visible(site, listings, now), moment)
+    newest = shown[0] if shown else None
     fallback = None if newest is None else (newest, killed(newest, moment))
     current: list[FeedPlan] = []
     archives: list[FeedPlan] = []
@@ -133,7 +135,7 @@ def choose_feeds(site: Site, listings: Iterable[Listing], now: datetime) -> tupl
         documents = [
             document
             for month, stories in _by_month(ordered[site.items_per_feed :])
-            for document in archive_documents(month, stories)
+            for document in archive_documents(month, in_archive_order(stories))
         ]
         plans = feed_documents(feed, ordered[: site.items_per_feed], [d for d, _ in documents],
                                dict(documents), moment, fallback)  # fmt: skip
@@ -155,7 +157,7 @@ ARCHIVE_PART = 500  # stories per archive document: a bigger month is split into
 
 
 def archive_documents(month: str, stories: list[Listing]) -> list[tuple[str, list[Listing]]]:
-    """A month's archived stories (in feed order) as archive documents, newest first:
+    """A month's archived stories (in_archive_order) as archive documents, newest first:
     one when they fit, else parts of ARCHIVE_PART counted from the oldest story, named
     "2026-10", "2026-10-2", ... Stories slide into a month at its newest end, so only
     its newest part changes then, and no document grows past a few hundred stories."""
@@ -207,21 +209,28 @@ def feed_documents(
     return plans
 
 
-def in_feed_order(listings: list[Listing]) -> list[Listing]:
-    """Sorted as by newest_first, with two stable sorts on attributes: no Python call
-    per story, which matters at 100,000."""
+def in_feed_order(listings: list[Listing], now: float) -> list[Listing]:
+    """Newest feed_time first, then by id: what the feeds show, and which stories they
+    let go to the archive. Two stable sorts, on attributes when no story is shown
+    withdrawn: no Python call per story, which matters at 100,000."""
     listings.sort(key=attrgetter("id"))
-    listings.sort(key=attrgetter("published"), reverse=True)  # stable: ids stay in order
+    if any(item.withdrawn is not None and item.withdrawn <= now for item in listings):
+        listings.sort(key=lambda item: feed_time(item, now), reverse=True)
+    else:
+        listings.sort(key=attrgetter("changed"), reverse=True)  # stable: ids stay in order
+    return listings
+
+
+def in_archive_order(listings: list[Listing]) -> list[Listing]:
+    """Sorted as by newest_first, the order within a month's archive documents."""
+    listings.sort(key=attrgetter("id"))
+    listings.sort(key=attrgetter("published"), reverse=True)
     return listings
 
 
 def _document_title(name: str) -> str:
     month, part = archive_order(name)
     return month if part == 1 else f"{month}, part {part}"
-
-
-def _latest(listing: Listing, now: float) -> float:
-    return listing.withdrawn if killed(listing, now) and listing.withdrawn else listing.changed
 
 
 def _by_month(ordered: list[Listing]) -> list[tuple[str, list[Listing]]]:

@@ -65,7 +65,7 @@ def incremental_run(
         return None  # the index cannot say: a full run will
     if plans is None:
         return None
-    return _write(site, articles, output, index, scan, last, change, plans)
+    return _write(site, articles, output, moment, index, scan, last, change, plans)
 
 
 def _same_settings(last: LastRun, moment: datetime) -> bool:
@@ -169,6 +169,7 @@ def _replan_feed(
     from feedpub.build.select import (
         archive_documents,
         feed_documents,
+        in_archive_order,
         in_feed_order,
     )
     from feedpub.model import archive_order, archive_path
@@ -183,7 +184,7 @@ def _replan_feed(
     known = index.listings(kept)
     if len(known) != len(kept):
         return False
-    current = in_feed_order([known[key] for key in kept] + news)[:size]
+    current = in_feed_order([known[key] for key in kept] + news, moment.timestamp())[:size]
     if not current:
         return False  # an empty feed is dated by the whole site: the full run knows how
     now_current = {item.key for item in current}
@@ -210,7 +211,7 @@ def _replan_feed(
         listings = index.listings(staying)
         if len(listings) != len(staying):
             return False
-        stories = in_feed_order([listings[k] for k in staying] + arriving.get(month, []))
+        stories = in_archive_order([listings[k] for k in staying] + arriving.get(month, []))
         parts = dict(archive_documents(month, stories)) if stories else {}
         documents |= {name: [] for name in old_documents} | parts
     after = sorted(
@@ -225,7 +226,7 @@ def _replan_feed(
             listings = index.listings(stored)
             if len(listings) != len(stored):
                 return False
-            documents[name] = in_feed_order(list(listings.values()))
+            documents[name] = in_archive_order(list(listings.values()))
     shown = {name: items for name, items in documents.items() if items}
     result.plans.extend(feed_documents(feed, current, after, shown, moment.timestamp()))
     result.members[(feed.path, "")] = tuple(current)
@@ -249,6 +250,7 @@ def _write(
     site: Site,
     articles: Path,
     output: Path,
+    moment: datetime,
     index: RecordIndex,
     scan: Scan,
     last: LastRun,
@@ -284,7 +286,7 @@ def _write(
         record = parsed(result, path)
         index.put(path, scan.trusted(stat), record.outcome, record.encoded)
     index.remove(change.old.keys() - change.new.keys())
-    index.replace_members(output_key, replanned.members)
+    index.replace_members(output_key, replanned.members, moment.timestamp())
     index.update_feed_digests(
         output_key,
         {path: (digest, files_stamp(output, path)) for path, digest in built.digests.items()},

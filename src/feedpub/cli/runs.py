@@ -111,7 +111,8 @@ def _full_run(
         index.replace_members(output_key, {
             feed_document(plan.feed.path): plan.chosen for plan in built.plans
             if plan.feed.file_path(FILENAMES[0]) not in skipped
-        } | {feed_document(path): () for path in known.keys() - built.digests.keys()})  # fmt: skip
+        } | {feed_document(path): () for path in known.keys() - built.digests.keys()},
+            moment.timestamp())  # fmt: skip
         index.save_feed_digests(output_key, {
             path: (digest, files_stamp(output, path)) for path, digest in built.digests.items()
         })  # fmt: skip

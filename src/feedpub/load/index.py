@@ -27,11 +27,11 @@ from feedpub import __version__
 from feedpub.errors import Problem
 from feedpub.load.articles import Outcome
 from feedpub.load.scan import Stat, no_cycle_collection
-from feedpub.model import Article, Listing, Site, decode_article
+from feedpub.model import Article, Listing, Site, decode_article, feed_time
 
 CACHE_DIR = ".feedpub-cache"
 DATABASE = "records.sqlite"
-SCHEMA = 9
+SCHEMA = 10
 FLUSH_EVERY = 2000  # rows buffered before they are written (bounds a cold build's memory)
 
 _CREATE_RECORDS = (
@@ -68,10 +68,11 @@ class LastRun(NamedTuple):
 
 
 class Member(NamedTuple):
-    """A story's place in a feed: the document it is in ("" for the feed itself)."""
+    """A story's place in a feed: the document it is in ("" for the feed itself), and
+    its feed_time when the run that placed it ran (the feeds' order)."""
 
     key: str
-    published: float
+    latest: float
     id: str
     doc: str
 
@@ -166,11 +167,11 @@ class RecordIndex:
             # Which document of which feed each story is in, for incremental runs.
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS members (output TEXT, feed TEXT, doc TEXT, "
-                "key TEXT, published REAL, id TEXT, PRIMARY KEY (output, feed, key))"
+                "key TEXT, latest REAL, id TEXT, PRIMARY KEY (output, feed, key))"
             )
             connection.execute(
                 "CREATE INDEX IF NOT EXISTS members_order "
-                "ON members (output, feed, published DESC, id)"
+                "ON members (output, feed, latest DESC, id)"
             )
             connection.execute(
                 "CREATE INDEX IF NOT EXISTS members_doc ON members (output, feed, doc)"
@@ -321,15 +322,15 @@ class RecordIndex:
     def newest_members(self, output: str, feed: str, limit: int) -> list[Member]:
         """A feed's newest stories, in feed order."""
         rows = self._query(
-            "SELECT key, published, id, doc FROM members WHERE output = ? AND feed = ? "
-            "ORDER BY published DESC, id LIMIT ?",
+            "SELECT key, latest, id, doc FROM members WHERE output = ? AND feed = ? "
+            "ORDER BY latest DESC, id LIMIT ?",
             (output, feed, limit),
         )
         return [Member(*row) for row in rows]
 
     def doc_members(self, output: str, feed: str, doc: str) -> list[Member]:
         rows = self._query(
-            "SELECT key, published, id, doc FROM members WHERE output = ? AND feed = ? AND doc = ?",
+            "SELECT key, latest, id, doc FROM members WHERE output = ? AND feed = ? AND doc = ?",
             (output, feed, doc),
         )
         return [Member(*row) for row in rows]
@@ -343,13 +344,14 @@ class RecordIndex:
         return [row[0] for row in rows]
 
     def replace_members(
-        self, output: str, docs: Mapping[tuple[str, str], Sequence[Listing]]
+        self, output: str, docs: Mapping[tuple[str, str], Sequence[Listing]], now: float
     ) -> None:
-        """Set the stories of each (feed, document); an empty list removes the document."""
+        """Set the stories of each (feed, document) as placed by a run at ``now``; an
+        empty list removes the document."""
         self._write("DELETE FROM members WHERE output = ? AND feed = ? AND doc = ?",
                     [(output, feed, doc) for feed, doc in docs])  # fmt: skip
         rows = (  # a generator: a cold build has a quarter of a million
-            (output, feed, doc, listing.key, listing.published, listing.id)
+            (output, feed, doc, listing.key, feed_time(listing, now), listing.id)
             for (feed, doc), listings in docs.items()
             for listing in listings
         )
