@@ -135,8 +135,39 @@ def test_an_output_that_cannot_be_written_is_a_clear_error(site_folder: SiteFold
     site_folder.output.write_text("a file, not a folder")
     result = build(site_folder)
     assert result.exit_code == EXIT_OUTPUT
-    assert result.stderr == (f"{site_folder.output}: cannot open the output folder (File exists)\n")
+    assert result.stderr == (
+        f"{site_folder.output}: is a file, not a folder. Move it away, or choose another --output\n"
+    )
     assert "Traceback" not in result.output
+
+
+def test_an_output_folder_whose_parent_is_missing_is_not_made(site_folder: SiteFolder) -> None:
+    # A typo in a cron line must not start a new site somewhere else.
+    site_folder.add("a.md", record())
+    output = site_folder.root / "typo" / "output"
+    result = build(site_folder, "--output", str(output))
+    assert (result.exit_code, result.stderr) == (
+        EXIT_OUTPUT,
+        f"{output}: its folder {output.parent} does not exist. Create it, or check --output\n",
+    )
+    assert not output.parent.exists()
+
+
+def test_configuration_paths_that_are_wrong_are_one_clear_line(site_folder: SiteFolder) -> None:
+    config, articles = str(site_folder.config), str(site_folder.articles)
+    latin1 = site_folder.root / "latin1.yaml"
+    latin1.write_bytes(site_folder.config.read_bytes().replace(b"title: ", b"title: Caf\xe9 ", 1))
+    line = site_folder.config.read_bytes().split(b"title: ")[0].count(b"\n") + 1
+    cases = {
+        (articles, articles): f"{articles}: is a folder, not a file. Pass the YAML file's own path.",
+        (config, config): f"{config}: is not a folder. Pass the folder of the records with --articles.",
+        (config, articles + "-x"): f"{articles}-x: no such folder. Pass the folder of the records with --articles.",
+        (str(latin1), articles): f"{latin1}:{line}: is not UTF-8 text. Save it as UTF-8.",
+    }  # fmt: skip
+    for (given_config, given_articles), message in cases.items():
+        result = CliRunner().invoke(main, ["check", "--config", given_config,
+                                           "--articles", given_articles])  # fmt: skip
+        assert (result.exit_code, result.stderr) == (EXIT_CONFIG, message + "\n")
 
 
 def test_now_decides_which_stories_are_visible(site_folder: SiteFolder) -> None:

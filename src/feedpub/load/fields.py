@@ -326,18 +326,36 @@ def read_mapping_file(path: Path, display: str, problems: list[Problem]) -> Fiel
             Problem(display, None, None, "file not found", "Create it or pass its path")
         )
         return None
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append(Problem(display, None, None, f"cannot be read ({error})"))
+    except IsADirectoryError:
+        problems.append(Problem(display, None, None, "is a folder, not a file",
+                                "Pass the YAML file's own path"))  # fmt: skip
+        return None
+    except UnicodeDecodeError as error:
+        line = text_line(path, error.start)
+        problems.append(Problem(display, line, None, "is not UTF-8 text",
+                                "Save it as UTF-8"))  # fmt: skip
+        return None
+    except OSError as error:
+        problems.append(Problem(display, None, None, f"cannot be read ({error.strerror})"))
         return None
     node = compose(text, display, 1, problems)
     if node is None and not problems:
-        problems.append(Problem(display, 1, None, "the file is empty"))
+        problems.append(Problem(display, 1, None, "the file is empty", "Write the settings in it"))
     if node is None:
         return None
     if not isinstance(node, MappingNode):
         problems.append(Problem(display, 1, None, "expected a mapping of keys to values"))
         return None
     return Fields(node, path=display, first_line=1, problems=problems)
+
+
+def text_line(path: Path, offset: int) -> int | None:
+    """The line of byte ``offset`` in the file at ``path``, if it can be read."""
+    try:
+        with path.open("rb") as stream:
+            return stream.read(offset).count(b"\n") + 1
+    except OSError:
+        return None
 
 
 def language(fields: Fields, key: str) -> str | None:

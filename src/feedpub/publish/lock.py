@@ -36,8 +36,19 @@ def run_lock(
 ) -> Iterator[None]:
     """Hold the output folder's lock for the ``with`` block, waiting up to ``wait`` s."""
     try:
-        output_dir.mkdir(parents=True, exist_ok=True)
+        # Only the folder itself is made: a typo in a path's parents is an error, not
+        # a new site somewhere else.
+        output_dir.mkdir(exist_ok=True)
         fd = os.open(output_dir, os.O_RDONLY | os.O_DIRECTORY)
+    except FileNotFoundError as error:
+        raise OutputError(
+            f"{output_dir}: its folder {output_dir.parent} does not exist. Create it, or "
+            "check --output"
+        ) from error
+    except (FileExistsError, NotADirectoryError) as error:
+        raise OutputError(
+            f"{output_dir}: is a file, not a folder. Move it away, or choose another --output"
+        ) from error
     except OSError as error:
         message = f"{output_dir}: cannot open the output folder ({error.strerror})"
         raise OutputError(message) from error
