@@ -75,3 +75,26 @@ def test_target_mistakes(tmp_path: Path, extra: str, message: str) -> None:
 def test_a_secret_value_is_never_echoed(tmp_path: Path) -> None:
     errors = errors_of(tmp_path, "targets:\n  - {name: a, type: s3, bucket: b, password: s3cr3t}\n")
     assert "s3cr3t" not in "\n".join(errors)
+
+
+def test_a_relative_dir_path_is_read_from_the_config_folder(tmp_path: Path) -> None:
+    # The record cache lives beside feedpub.yaml; so does a relative target folder,
+    # whatever the current folder is.
+    site_dir = tmp_path / "site"
+    site_dir.mkdir()
+    config = site_dir / "feedpub.yaml"
+    config.write_text(
+        CONFIG + "targets:\n"
+        "  - {name: near, type: dir, path: mirror}\n"
+        "  - {name: up, type: dir, path: ../www/feeds}\n"
+        "  - {name: home, type: dir, path: ~/feeds}\n"
+        "  - {name: fixed, type: dir, path: /var/www/feeds}\n",
+        encoding="utf-8",
+    )
+    site = load_config(config)
+    assert site.targets == (
+        DirTarget(name="near", path=str(site_dir / "mirror")),
+        DirTarget(name="up", path=str(site_dir / "../www/feeds")),
+        DirTarget(name="home", path=str(Path.home() / "feeds")),
+        DirTarget(name="fixed", path="/var/www/feeds"),
+    )

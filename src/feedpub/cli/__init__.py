@@ -30,7 +30,7 @@ from feedpub.cli.summary import (
 from feedpub.errors import ConfigError, FeedpubError, OutputError, PublishError
 
 if TYPE_CHECKING:
-    from feedpub.model import Site
+    from feedpub.model import Site, Target
     from feedpub.publish.run import PublishSummary
 
 T = TypeVar("T")
@@ -130,6 +130,8 @@ def build(
     with _exits():
         site = load_site(config, articles)  # a config error stops before anything is created
         moment = _parse_now(now, site)
+        if then_publish:
+            _chosen_targets(site, targets)  # a wrong --target or no targets: before writing
     with _exits(), run_lock(output, wait=wait):
         outcome = run_build(
             site, articles, output, moment, strict=strict, cache=_cache_dir(cache, config),
@@ -137,17 +139,17 @@ def build(
         )  # fmt: skip
         summary = None
         if then_publish and outcome.report is not None:
-            summary = run_publish(site, output, targets, dry_run, max_deletes)
+            summary = run_publish(site, output, targets, dry_run, max_deletes, articles)
     for problem in outcome.problems:
         click.echo(str(problem), err=True)
-    if summary is not None:
-        _echo_lines(publish_problems(summary), err=True)
     if as_json:
         click.echo(json.dumps(build_document(outcome, summary), indent=2, ensure_ascii=False))
     elif not quiet:
         _echo_lines(build_lines(outcome, verbose=verbose))
         if summary is not None:
-            _echo_lines(publish_lines(summary))
+            _echo_lines(publish_lines(summary, verbose=verbose))
+    if summary is not None:  # after the summary, as publish does
+        _echo_lines(publish_problems(summary), err=True)
     if summary is not None and summary.failures:
         sys.exit(EXIT_PUBLISH)
     sys.exit(EXIT_REJECTED if outcome.rejected else EXIT_OK)
@@ -179,11 +181,12 @@ def publish(
             raise PublishError(f"{output}: no such folder. Run 'feedpub build' first")
         with run_lock(output, wait=wait):
             summary = run_publish(site, output, targets, dry_run, max_deletes)
-    _echo_lines(publish_problems(summary), err=True)
     if as_json:
         click.echo(json.dumps(publish_document(summary), indent=2))
     elif not quiet:
-        _echo_lines(publish_lines(summary))
+        _echo_lines(publish_lines(summary, verbose=verbose))
+    # After the summary: a dry run's refusal reads as the verdict on the plan just listed.
+    _echo_lines(publish_problems(summary), err=True)
     sys.exit(EXIT_PUBLISH if summary.failures else EXIT_OK)
 
 
@@ -263,12 +266,31 @@ def serve(config: Path, articles: Path, output: Path, host: str, port: int, watc
 
 
 def run_publish(
-    site: Site, output: Path, names: tuple[str, ...], dry_run: bool, max_deletes: int
+    site: Site,
+    output: Path,
+    names: tuple[str, ...],
+    dry_run: bool,
+    max_deletes: int,
+    articles: Path | None = None,
 ) -> PublishSummary:
-    from feedpub.publish.run import choose_targets, publish_output
+    """Publish ``output`` to the targets named by --target (all when none are). An
+    unknown name is a usage error (exit 2); no targets, or a ``dir`` target overlapping
+    the output (or ``articles``) folder, a ConfigError (exit 3) before anything is sent."""
+    from feedpub.publish.run import publish_output
 
-    targets = choose_targets(site, names)
-    return publish_output(site, output, targets, max_deletes=max_deletes, dry_run=dry_run)
+    targets = _chosen_targets(site, names)
+    return publish_output(
+        site, output, targets, max_deletes=max_deletes, dry_run=dry_run, articles=articles
+    )
+
+
+def _chosen_targets(site: Site, names: tuple[str, ...]) -> tuple[Target, ...]:
+    from feedpub.publish.run import UnknownTargetError, choose_targets
+
+    try:
+        return choose_targets(site, names)
+    except UnknownTargetError as error:
+        raise click.UsageError(str(error), ctx=click.get_current_context(silent=True)) from error
 
 
 def _cache_dir(option: Path | None, config: Path) -> Path:

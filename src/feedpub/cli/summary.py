@@ -92,18 +92,27 @@ def build_document(outcome: BuildOutcome, publish: PublishSummary | None) -> dic
     }
 
 
-def publish_lines(summary: PublishSummary) -> list[str]:
+def publish_lines(summary: PublishSummary, *, verbose: bool = False) -> list[str]:
+    """Per target one line, then (verbose) every file uploaded and deleted, as build's
+    are listed. A dry run always lists its plan: that is what it is run for."""
     lines = []
     for report in summary.reports:
         if report.dry_run:
-            lines += [f"would upload {report.target}: {path}" for path in report.uploaded]
-            lines += [f"would delete {report.target}: {path}" for path in report.deleted]
-        verb = "would be " if report.dry_run else ""
+            lines.append(
+                f"{report.target}: {len(report.uploaded)} would be uploaded, "
+                f"{report.unchanged} unchanged, {len(report.deleted)} would be deleted."
+            )
+            lines += [f"  would upload {path}" for path in report.uploaded]
+            lines += [f"  would delete {path}" for path in report.deleted]
+            continue
         lines.append(
-            f"{report.target}: {len(report.uploaded)} {verb}uploaded, {report.unchanged} "
-            f"unchanged, {len(report.deleted)} {verb}deleted, {report.bytes_sent:,} bytes sent "
-            f"in {report.seconds:.1f} s."
+            f"{report.target}: {len(report.uploaded)} uploaded, {report.unchanged} unchanged, "
+            f"{len(report.deleted)} deleted, {report.bytes_sent:,} bytes sent in "
+            f"{report.seconds:.1f} s."
         )
+        if verbose:
+            lines += [f"  uploaded {path}" for path in report.uploaded]
+            lines += [f"  deleted {path}" for path in report.deleted]
     notified = sum(1 for ping in summary.pings if ping.error is None)
     if notified:
         lines.append(f"WebSub: {notified} changed feed URLs announced.")

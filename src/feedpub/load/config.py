@@ -44,13 +44,14 @@ def load_config(path: Path, display: str | None = None) -> Site:
     """Read feedpub.yaml; raises ConfigError listing every problem found."""
     problems: list[Problem] = []
     fields = read_mapping_file(path, display or str(path), problems)
-    site = _read_site(fields) if fields is not None else None
+    site = _read_site(fields, path.parent) if fields is not None else None
     if problems or site is None:
         raise ConfigError(problems)
     return site
 
 
-def _read_site(fields: Fields) -> Site | None:
+def _read_site(fields: Fields, folder: Path) -> Site | None:
+    """``folder``: the config file's, which relative target paths are read from."""
     fields.reject_unknown(SITE_KEYS)
     title = fields.text("title", required=True, what="the site's name")
     url = absolute_url(fields, "url", required=True, folder=True)
@@ -74,7 +75,7 @@ def _read_site(fields: Fields) -> Site | None:
     dateline_format = _dateline_format(fields)
     items = fields.integer("items_per_feed", minimum=1)
     id_prefix = _id_prefix(fields)
-    targets = read_targets(fields)
+    targets = read_targets(fields, folder)
     hubs = read_hubs(fields)
     if (
         title is None

@@ -2,11 +2,14 @@
 
 Secrets never live here: S3 credentials come from boto3's standard chain
 (environment, profile, instance role), SFTP authenticates with a key file or agent.
+A relative ``dir`` path is read from the config file's folder, like the record cache,
+so a run from another folder publishes to the same place.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from feedpub.load.fields import Fields
@@ -37,7 +40,9 @@ SECRET_KEYS = frozenset(
 )
 
 
-def read_targets(fields: Fields) -> tuple[Target, ...]:
+def read_targets(fields: Fields, folder: Path) -> tuple[Target, ...]:
+    """The configured targets; a relative ``dir`` path is joined to ``folder``, the
+    config file's."""
     targets: list[Target] = []
     for entry in fields.each_mapping(
         "targets",
@@ -45,7 +50,7 @@ def read_targets(fields: Fields) -> tuple[Target, ...]:
         hint="See README.md, Publishing",
         item_problem="expected a mapping with name and type",
     ):
-        target = _read_target(entry)
+        target = _read_target(entry, folder)
         if target is None:
             continue
         if target.name in {t.name for t in targets}:
@@ -60,7 +65,7 @@ def read_targets(fields: Fields) -> tuple[Target, ...]:
     return tuple(targets)
 
 
-def _read_target(fields: Fields) -> Target | None:
+def _read_target(fields: Fields, folder: Path) -> Target | None:
     kind = fields.text("type", required=True, what="dir, s3 or sftp")
     name = fields.text("name", required=True, what="a short name such as cdn")
     if kind is not None and kind not in TARGET_KEYS:
@@ -89,15 +94,18 @@ def _read_target(fields: Fields) -> Target | None:
             return None
     fields.reject_unknown(TARGET_KEYS[kind])
     if kind == "dir":
-        return _dir_target(fields, name)
+        return _dir_target(fields, name, folder)
     if kind == "s3":
         return _s3_target(fields, name)
     return _sftp_target(fields, name)
 
 
-def _dir_target(fields: Fields, name: str) -> DirTarget | None:
+def _dir_target(fields: Fields, name: str, folder: Path) -> DirTarget | None:
     path = fields.text("path", required=True, what="the folder to copy the feeds to")
-    return None if path is None else DirTarget(name=name, path=path)
+    if path is None:
+        return None
+    # Path.__truediv__ keeps an absolute (or ~-expanded) path as it is.
+    return DirTarget(name=name, path=str(folder / Path(path).expanduser()))
 
 
 def _s3_target(fields: Fields, name: str) -> S3Target | None:

@@ -4,6 +4,8 @@ The order matters and is fixed: read the target's manifest, upload what changed 
 plan.py's order, which keeps every link whole), delete what is no longer built (never
 more than allowed), then write the new manifest. Any failure stops this target with a PublishError
 naming it and the file; what was already sent stays, and a rerun completes the job.
+A dry run stops after the plan: it reports it whole, with the refusal a real run would
+meet, and changes nothing.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class TargetReport:
     bytes_sent: int
     seconds: float
     dry_run: bool
+    refused: PublishError | None = None  # a dry run's plan a real run would refuse
 
 
 def open_store(target: Target) -> TargetStore:
@@ -66,7 +69,9 @@ def sync_target(
     with open_store(target) as store:
         manifest = _step(target, MANIFEST_NAME, retry, lambda: store.read(MANIFEST_NAME))
         plan = plan_sync(files, parse_manifest(manifest))
-        _check_deletes(target, plan, max_deletes)
+        refused = _deletes_refusal(target, plan, max_deletes)
+        if refused is not None and not dry_run:
+            raise refused
         if not dry_run:
             _apply(target, store, plan, retry)
     return TargetReport(
@@ -77,6 +82,7 @@ def sync_target(
         bytes_sent=0 if dry_run else sum(len(file.content) for file in plan.uploads),
         seconds=clock() - started,
         dry_run=dry_run,
+        refused=refused,
     )
 
 
@@ -103,15 +109,16 @@ def _deleter(store: TargetStore, path: str) -> Callable[[], None]:
     return lambda: store.delete(path)
 
 
-def _check_deletes(target: Target, plan: SyncPlan, max_deletes: int) -> None:
-    if len(plan.deletes) > max_deletes:
-        raise PublishError(
-            f"{len(plan.deletes)} files would be deleted, more than --max-deletes "
-            f"{max_deletes} allows ({', '.join(plan.deletes[:5])}"
-            f"{', …' if len(plan.deletes) > 5 else ''}). Check the output folder; if they "
-            f"really should go, rerun with --max-deletes {len(plan.deletes)}",
-            target=target.name,
-        )
+def _deletes_refusal(target: Target, plan: SyncPlan, max_deletes: int) -> PublishError | None:
+    if len(plan.deletes) <= max_deletes:
+        return None
+    return PublishError(
+        f"{len(plan.deletes)} files would be deleted, more than --max-deletes "
+        f"{max_deletes} allows ({', '.join(plan.deletes[:5])}"
+        f"{', …' if len(plan.deletes) > 5 else ''}). Check the output folder; if they "
+        f"really should go, rerun with --max-deletes {len(plan.deletes)}",
+        target=target.name,
+    )
 
 
 def _step(target: Target, path: str, retry: RetryPolicy, action: Callable[[], T]) -> T:
