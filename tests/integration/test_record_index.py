@@ -260,3 +260,108 @@ def test_a_file_changed_again_within_a_timestamp_tick_is_still_read(
     assert (story.stat().st_size, story.stat().st_ino) == (stamp.st_size, stamp.st_ino)
     assert build(site_folder, site_folder.output).exit_code == EXIT_OK
     assert b"Other headline" in (site_folder.output / "rss.xml").read_bytes()
+
+
+def edit(folder: SiteFolder, name: str, headline: str) -> None:
+    """Change a record's headline, as an editor would, and date that file (only) out of
+    the span in which a run reads a file again whatever its stat."""
+    path = folder.articles / name
+    path.write_text(path.read_text().replace("headline: ", f"headline: {headline} ", 1))
+    moment = path.stat().st_mtime_ns - 3600 * 1_000_000_000
+    os.utime(path, ns=(moment, moment))
+
+
+def same_as_cold(folder: SiteFolder, output: Path, tmp_path: Path, name: str) -> None:
+    cold = build(folder, tmp_path / f"cold-{name}", "--cache", str(tmp_path / f"cache-{name}"))
+    assert cold.exit_code == EXIT_OK
+    assert files(output) == files(tmp_path / f"cold-{name}"), name
+
+
+def three_stories(folder: SiteFolder) -> None:
+    """Three stories, each in a folder of its own (an incremental run looks again only
+    at the folders whose files changed), in three sections."""
+    for name, section in (("a", "politics"), ("b", "world"), ("c", "photo")):
+        folder.add(f"{section}/{name}.md", record(id=name, sections=f"[{section}]"))
+    folder.age()
+
+
+def test_two_outputs_sharing_one_cache_each_see_every_change(
+    site_folder: SiteFolder, tmp_path: Path
+) -> None:
+    # The records are shared; what changed since a build is known only to its output.
+    three_stories(site_folder)
+    live, preview = tmp_path / "live", tmp_path / "preview"
+    assert build(site_folder, live).exit_code == EXIT_OK
+    assert build(site_folder, preview).exit_code == EXIT_OK
+    edit(site_folder, "politics/a.md", "First edit")
+    assert build(site_folder, preview).exit_code == EXIT_OK
+    edit(site_folder, "world/b.md", "Second edit")
+    assert build(site_folder, live).exit_code == EXIT_OK
+    same_as_cold(site_folder, live, tmp_path, "live")
+    assert b"First edit" in (live / "politics" / "rss.xml").read_bytes()
+
+
+def test_two_sites_with_the_same_articles_argument_and_cache_do_not_mix(
+    tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    # Each site run from its own folder with --articles articles and one shared --cache.
+    sites = {name: SiteFolder(tmp_path / name) for name in ("x", "z")}
+    for name, folder in sites.items():
+        three_stories(folder)
+        edit(folder, "politics/a.md", f"Only in {name}")
+    cache = str(tmp_path / "shared-cache")
+
+    def build_in(name: str) -> Result:
+        monkeypatch.chdir(sites[name].root)
+        return CliRunner().invoke(main, ["build", "--config", "feedpub.yaml", "--articles",
+                                         "articles", "--output", "output", "--now", NOW,
+                                         "--cache", cache])  # fmt: skip
+
+    assert build_in("x").exit_code == EXIT_OK
+    assert build_in("z").exit_code == EXIT_OK
+    edit(sites["x"], "world/b.md", "Edited in x")
+    assert build_in("x").exit_code == EXIT_OK
+    rss = (sites["x"].output / "rss.xml").read_bytes()
+    assert b"Only in x" in rss and b"Only in z" not in rss
+
+
+def test_a_feed_file_deleted_by_hand_is_written_again_with_a_record_edit(
+    site_folder: SiteFolder, tmp_path: Path
+) -> None:
+    three_stories(site_folder)
+    assert build(site_folder, site_folder.output).exit_code == EXIT_OK
+    (site_folder.output / "world" / "rss.xml").unlink()  # world has no edited story
+    edit(site_folder, "politics/a.md", "Edited")
+    assert build(site_folder, site_folder.output).exit_code == EXIT_OK
+    same_as_cold(site_folder, site_folder.output, tmp_path, "deleted")
+
+
+def test_content_changed_with_size_and_mtime_kept_is_seen(
+    site_folder: SiteFolder, tmp_path: Path
+) -> None:
+    # A tool that writes a file and sets its mtime back (rsync -t, a restore) leaves size,
+    # mtime and inode as they were: the ctime still moves.
+    three_stories(site_folder)
+    assert build(site_folder, site_folder.output).exit_code == EXIT_OK
+    path = site_folder.articles / "politics" / "a.md"
+    before = path.stat()
+    path.write_text(path.read_text().replace("A headline", "B headline"))  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert build(site_folder, site_folder.output).exit_code == EXIT_OK
+    same_as_cold(site_folder, site_folder.output, tmp_path, "utime")
+    assert b"B headline" in (site_folder.output / "rss.xml").read_bytes()
+
+
+def test_a_link_out_of_the_folder_replaced_by_the_file_itself_is_accepted(
+    site_folder: SiteFolder, tmp_path: Path
+) -> None:
+    three_stories(site_folder)
+    elsewhere = tmp_path / "elsewhere.md"
+    elsewhere.write_text(record(id="linked", sections="[world]"))
+    (site_folder.articles / "linked.md").symlink_to(elsewhere)
+    site_folder.age()
+    assert build(site_folder, site_folder.output).exit_code == EXIT_REJECTED
+    (site_folder.articles / "linked.md").unlink()
+    os.replace(elsewhere, site_folder.articles / "linked.md")  # the same inode and mtime
+    assert build(site_folder, site_folder.output).exit_code == EXIT_OK
+    same_as_cold(site_folder, site_folder.output, tmp_path, "link")

@@ -39,7 +39,9 @@ def test_records_are_sorted_relative_paths_with_their_stats(articles: Path) -> N
     assert found.records == sorted(found.records)
     assert found.records[0] == "loose.md" and "world/2026/s2.md" in found.records
     info = os.stat(articles / "world/2026/s2.md")
-    assert found.stats["world/2026/s2.md"] == (info.st_size, info.st_mtime_ns, info.st_ino)
+    assert found.stats["world/2026/s2.md"] == (
+        info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns,
+    )  # fmt: skip
 
 
 def test_a_forked_helper_finds_exactly_the_same(articles: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

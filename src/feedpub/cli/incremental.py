@@ -55,16 +55,16 @@ def incremental_run(
     output_key = str(output.resolve())
     try:
         last = index.last_run(output_key)
-        if last is None or not _same_settings(last, moment):
-            return None
+        if last is None or not _same_settings(last, moment) or index.records_by() != output_key:
+            return None  # (another output's build since: what changed is not known here)
         change = _find_change(site, articles, index, scan, last, moment)
         if change is None:
             return None
         plans = _replan(site, index, output_key, change, moment)
+        if plans is None:
+            return None
     except (sqlite3.Error, ValueError, KeyError):
         return None  # the index cannot say: a full run will
-    if plans is None:
-        return None
     return _write(site, articles, output, moment, index, scan, last, change, plans)
 
 
@@ -256,7 +256,7 @@ def _write(
     last: LastRun,
     change: Change,
     replanned: Replanned,
-) -> BuildOutcome:
+) -> BuildOutcome | None:
     from feedpub.build import FILENAMES, FeedBuild
     from feedpub.build.lead import lead_text
     from feedpub.build.provenance import renderer_files
@@ -268,21 +268,23 @@ def _write(
 
     output_key = str(output.resolve())
     known = index.feed_digests(output_key)
+    planned = {plan.feed.path for plan in replanned.plans}
+    others = [p for p in known if p not in planned and p not in replanned.removed]
+    if any(files_stamp(output, path) != known[path][1] for path in others):
+        return None  # a file changed or deleted by hand: the full run writes it again
     fresh = {path: result.article for path, result in change.results.items() if result.article}
     fetch = article_source(articles, site, str(articles), index, lead_text, fresh)
 
     def unchanged(path: str, digest: str) -> bool:
         return known.get(path) == (digest, files_stamp(output, path))
 
-    planned = {plan.feed.path for plan in replanned.plans}
-    others = [p for p in known if p not in planned and p not in replanned.removed]
     index.save_run(output_key, None)  # a run killed from here on leaves no record
     built = FeedBuild(site, tuple(replanned.plans), fetch, read_body, unchanged)
     kept = [file_in(path, name) for path in others for name in FILENAMES]
     # built.skipped fills while the build is iterated: chained, it is read after.
     report = write_files(built, output, kept=itertools.chain(kept, built.skipped))
     for path, result in change.results.items():
-        stat = change.stats[path] or (0, -1, 0)  # unreadable stats never match
+        stat = change.stats[path] or (0, -1, 0, -1)  # unreadable stats never match
         record = parsed(result, path)
         index.put(path, scan.trusted(stat), record.outcome, record.encoded)
     index.remove(change.old.keys() - change.new.keys())

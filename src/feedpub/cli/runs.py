@@ -44,7 +44,7 @@ def run_build(
 
     if cache is None:
         return _full_run(site, articles, output, moment, strict, progress, None, None)
-    index = RecordIndex.for_site(cache, site, str(articles))
+    index = RecordIndex.for_site(cache, site, articles)
     try:
         scan = scan_records(articles)
         outcome = _unchanged_run(index, scan, output, moment, strict)

@@ -1,7 +1,7 @@
 """A cache of what each record file gave, so that a run reads only the files that changed.
 
 An embedded SQLite database (``.feedpub-cache/records.sqlite`` beside feedpub.yaml,
-never inside the output folder) maps each record's path to its size, mtime and inode
+never inside the output folder) maps each record's path to its size, mtime, inode and ctime
 and to what it gave: the id it claims, its problems, its Listing (in columns, read at
 start) and its Article (a JSON array, read only when a feed being rendered shows the story).
 A file whose stat is unchanged is not read again.
@@ -31,20 +31,20 @@ from feedpub.model import Article, Listing, Site, decode_article, feed_time
 
 CACHE_DIR = ".feedpub-cache"
 DATABASE = "records.sqlite"
-SCHEMA = 10
+SCHEMA = 11
 FLUSH_EVERY = 2000  # rows buffered before they are written (bounds a cold build's memory)
 
 _CREATE_RECORDS = (
     "CREATE TABLE IF NOT EXISTS records (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, "
-    "inode INTEGER, claim_id TEXT, claim_line INTEGER, problems TEXT, id TEXT, sections TEXT, "
-    "published REAL, month TEXT, release REAL, draft INTEGER, withdrawn REAL, changed REAL, "
-    "fingerprint TEXT, article BLOB)"
+    "inode INTEGER, ctime INTEGER, claim_id TEXT, claim_line INTEGER, problems TEXT, id TEXT, "
+    "sections TEXT, published REAL, month TEXT, release REAL, draft INTEGER, withdrawn REAL, "
+    "changed REAL, fingerprint TEXT, article BLOB)"
 )
 _SELECT_LISTED = (  # every column but the article
-    "SELECT path, size, mtime, inode, claim_id, claim_line, problems, id, sections, "
+    "SELECT path, size, mtime, inode, ctime, claim_id, claim_line, problems, id, sections, "
     "published, month, release, draft, withdrawn, changed, fingerprint FROM records"
 )
-_INSERT = "INSERT OR REPLACE INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+_INSERT = "INSERT OR REPLACE INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 _Row = tuple[Stat, Outcome]
 
 
@@ -127,10 +127,12 @@ class RecordIndex:
             self._connection = self._open()
 
     @classmethod
-    def for_site(cls, cache_dir: Path, site: Site, display_dir: str) -> RecordIndex:
-        # Results depend on the site (sections, agencies, time zone) and on how paths are
-        # shown in messages; a change of either, or of feedpub, starts a new cache.
-        material = f"{__version__}\n{SCHEMA}\n{site!r}\n{display_dir}"
+    def for_site(cls, cache_dir: Path, site: Site, articles: Path) -> RecordIndex:
+        # Results depend on the site (sections, agencies, time zone), on how paths are
+        # shown in messages, and on which folder they are: a change of any, or of
+        # feedpub, starts a new cache. (Two sites run from their own folders with
+        # --articles articles and one --cache would otherwise read each other's rows.)
+        material = f"{__version__}\n{SCHEMA}\n{site!r}\n{articles}\n{articles.resolve()}"
         return cls(cache_dir / DATABASE, hashlib.sha256(material.encode()).hexdigest())
 
     def _open(self) -> sqlite3.Connection | None:
@@ -262,6 +264,14 @@ class RecordIndex:
         self._write("DELETE FROM runs WHERE output = ?", [(output,)])
         if run is not None:
             self._write("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?)", [(output, *run)])
+            self._write("INSERT OR REPLACE INTO meta VALUES ('records_by', ?)", [(output,)])
+
+    def records_by(self) -> str | None:
+        """The output of the last complete build, which left the records as they are. The
+        records are shared by every output built with this cache, but what changed in
+        them since a build is known only to the output that build wrote."""
+        rows = self._query("SELECT value FROM meta WHERE key = 'records_by'", ())
+        return str(rows[0][0]) if rows else None
 
     def feed_digests(self, output: str) -> dict[str, tuple[str, str]]:
         """What each feed written to ``output`` was built from, by feed path, with the
@@ -384,7 +394,7 @@ class RecordIndex:
 
 
 def _row(row: tuple[Any, ...]) -> _Row:
-    (path, size, mtime, inode, claim_id, claim_line, problems, article_id, sections,
+    (path, size, mtime, inode, ctime, claim_id, claim_line, problems, article_id, sections,
      published, month, release, draft, withdrawn, changed, fingerprint) = row  # fmt: skip
     listing = None
     if article_id is not None:
@@ -394,7 +404,7 @@ def _row(row: tuple[Any, ...]) -> _Row:
         )  # fmt: skip
     claim = None if claim_id is None else (str(claim_id), int(claim_line))
     found = () if problems is None else tuple(Problem(*p) for p in json.loads(problems))
-    return (size, mtime, inode), Outcome(claim, found, listing)
+    return (size, mtime, inode, ctime), Outcome(claim, found, listing)
 
 
 def _listing_columns(listing: Listing | None) -> tuple[object, ...]:

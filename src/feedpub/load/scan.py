@@ -18,7 +18,10 @@ import time
 from collections.abc import Collection, Iterator
 from pathlib import Path
 
-Stat = tuple[int, int, int]  # size, mtime in ns, inode: changes whenever the file does
+# Size, mtime, inode and ctime (ns): changes whenever the file does, and whenever its
+# permissions, its mtime set back by hand, or what a link leads to do (a rename or
+# chmod sets ctime), which mtime and size alone miss.
+Stat = tuple[int, int, int, int]
 # The folder, its prefix in paths, its record names, and the names in it that are not
 # UTF-8 (shown escaped: such a path could be neither stored nor printed).
 Folder = tuple[str, str, list[str], list[str]]
@@ -61,7 +64,7 @@ class Scan:
 
     def trusted(self, stat: Stat) -> Stat:
         """The stat to store for a record: a racy file's can never match again."""
-        return stat if stat[1] < self._racy_from else (stat[0], -1, stat[2])
+        return stat if stat[1] < self._racy_from else (stat[0], -1, stat[2], stat[3])
 
     @functools.cached_property
     def records(self) -> list[str]:
@@ -233,4 +236,4 @@ def _stat(name: str, folder: int) -> Stat | None:
         info = os.stat(name, dir_fd=folder)  # a link counts as what it points to
     except OSError:
         return None  # a broken link and the like: read (and report) it every time
-    return (info.st_size, info.st_mtime_ns, info.st_ino)
+    return (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
