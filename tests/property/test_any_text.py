@@ -398,6 +398,7 @@ DANGEROUS_ELEMENTS = frozenset(
 
 @PROPERTY
 @example(body="a<object>")  # fails: content is '<p>… a<p></p>\n</p>', invalid HTML
+@example(body="<img src=x></p>```\nfenced <b>\n```")  # fails: <b> left around a <p>, a <pre>
 @example(body="a<textarea>")  # fails: readers see the text 'a</p>'
 @example(body='Watch: <iframe src="https://e.example/">')  # fails: the same, with 'Watch: </p>'
 @example(body="<script>alert(1)</script>")

@@ -64,7 +64,7 @@ def render_body(markdown: str, base_url: str) -> str:
         # Raw HTML left open in the source (<object> inside a paragraph, say) can leave
         # nesting that only a second parse settles; sanitising is idempotent after that.
         # Markdown's own HTML is always well formed, so bodies without raw HTML skip it.
-        cleaned = _sanitise(cleaned, base_url)
+        cleaned = _unwrap_inline_around_blocks(_sanitise(cleaned, base_url))
     # A character reference such as &#1 decodes to a character XML forbids: drop it.
     return xml_safe(cleaned).strip()
 
@@ -79,6 +79,49 @@ def _sanitise(fragment: str, base_url: str) -> str:
         link_rel=None,
         url_relative=("rewrite_with_base", base_url),
     )
+
+
+# Elements that hold only phrasing content, and the block elements they must not hold.
+_INLINE = frozenset(
+    {"abbr", "b", "cite", "code", "del", "em", "i", "ins", "q", "s", "small", "strong",
+     "sub", "sup", "u"}
+)  # fmt: skip
+_BLOCK = frozenset(ALLOWED_TAGS - _INLINE - {"a", "br", "img"})
+# A tag as the sanitiser writes it (attribute values always double-quoted), or text.
+_TAG = re.compile(r'<(/?)([a-z0-9]+)(?:\s+[^\s="/>]+(?:="[^"]*")?)*\s*/?>')
+_VOID = frozenset({"br", "hr", "img"})
+
+
+def _unwrap_inline_around_blocks(fragment: str) -> str:
+    """``fragment`` with the tags of every inline element that holds a block removed, its
+    content kept: an unclosed <b> in raw HTML can end up around paragraphs, which HTML5
+    parsers keep but libxml2's (and the readers built on it) take apart differently."""
+    tags = list(_TAG.finditer(fragment))
+    stack: list[tuple[str, int]] = []  # open elements: name, index of the start tag
+    unwrap: set[int] = set()  # indexes in ``tags`` of the start and end tags to drop
+    wraps_block: dict[int, bool] = {}
+    for number, tag in enumerate(tags):
+        closing, name = tag.group(1) == "/", tag.group(2)
+        if name in _VOID:
+            continue
+        if not closing:
+            if name in _BLOCK:
+                for _, opened in stack:
+                    wraps_block[opened] = True
+            stack.append((name, number))
+            continue
+        if not stack or stack[-1][0] != name:
+            return fragment  # not as the sanitiser writes: leave it alone
+        _, opened = stack.pop()
+        if name in _INLINE and wraps_block.get(opened):
+            unwrap |= {opened, number}
+    if not unwrap:
+        return fragment
+    parts, position = [], 0
+    for number in sorted(unwrap):
+        parts += [fragment[position : tags[number].start()]]
+        position = tags[number].end()
+    return "".join([*parts, fragment[position:]])
 
 
 class _TextOf(HTMLParser):
