@@ -365,3 +365,25 @@ def test_a_link_out_of_the_folder_replaced_by_the_file_itself_is_accepted(
     os.replace(elsewhere, site_folder.articles / "linked.md")  # the same inode and mtime
     assert build(site_folder, site_folder.output).exit_code == EXIT_OK
     same_as_cold(site_folder, site_folder.output, tmp_path, "link")
+
+
+def test_a_cache_that_cannot_be_used_is_one_warning_and_the_build_goes_on(
+    site_folder: SiteFolder, tmp_path: Path
+) -> None:
+    # Without a cache every run reads every record: at 100,000 records a quiet run
+    # takes a cold build's time, which the operator must hear about.
+    site_folder.add("a.md", record(id="a"))
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache folder should be")
+    database = blocked / "records.sqlite"
+    result = build(site_folder, site_folder.output, "--cache", str(blocked))
+    assert result.exit_code == EXIT_OK
+    assert result.stderr == (
+        f"{database}: the record index cannot be opened (File exists), so runs read every "
+        f"record. Make {blocked} a folder feedpub can write, or pass --cache\n"
+    )
+    assert b":a<" in (site_folder.output / "rss.xml").read_bytes()
+    document = json.loads(build(site_folder, site_folder.output, "--cache", str(blocked),
+                                "--json").stdout)  # fmt: skip
+    assert document["warnings"] == [result.stderr.rstrip("\n")]
+    assert json.loads(build(site_folder, site_folder.output, "--json").stdout)["warnings"] == []

@@ -142,6 +142,7 @@ def build(
             summary = run_publish(site, output, targets, dry_run, max_deletes, articles)
     for problem in outcome.problems:
         click.echo(str(problem), err=True)
+    _echo_lines(list(outcome.warnings), err=True)
     if as_json:
         click.echo(json.dumps(build_document(outcome, summary), indent=2, ensure_ascii=False))
     elif not quiet:

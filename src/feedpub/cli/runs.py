@@ -8,6 +8,7 @@ and every feed file as it was written, is done after one walk of ``articles/``.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from collections.abc import Callable
@@ -52,6 +53,8 @@ def run_build(
             outcome = incremental_run(site, articles, output, moment, index, scan)
         if outcome is None:
             outcome = _full_run(site, articles, output, moment, strict, progress, index, scan)
+        if index.problem is not None:
+            outcome = dataclasses.replace(outcome, warnings=(index.problem,))
         return outcome
     finally:
         index.close()

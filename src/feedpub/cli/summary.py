@@ -33,6 +33,7 @@ class BuildOutcome:
     report: WriteReport | None  # None when --strict stopped before writing
     next_release: Upcoming | None
     held: int  # stories held back at this run's moment
+    warnings: tuple[str, ...] = ()  # what the operator should fix, though the run went on
 
 
 def records(count: int) -> str:
@@ -89,6 +90,7 @@ def build_document(outcome: BuildOutcome, publish: PublishSummary | None) -> dic
         if following is None
         else {"id": following.id, "at": following.at.isoformat()},
         "publish": None if publish is None else publish_document(publish),
+        "warnings": list(outcome.warnings),
     }
 
 

@@ -122,9 +122,16 @@ class RecordIndex:
         self.key = key
         self._loaded: dict[str, _Row] | None = None  # read on first use: see _rows
         self._pending: list[tuple[object, ...]] = []
+        # Why this run cannot use the cache, for the operator: without it every run
+        # reads every record, a 50-fold slower quiet run at 100,000 that would
+        # otherwise go unnoticed. A corrupt database that is simply rebuilt is not one.
+        self.problem: str | None = None
+        self._failure = ""
         self._connection = self._open()
         if self._connection is None:  # corrupt or unreadable: start a new one at once
             self._connection = self._open()
+        if self._connection is None:
+            self._unusable("cannot be opened")
 
     @classmethod
     def for_site(cls, cache_dir: Path, site: Site, articles: Path) -> RecordIndex:
@@ -179,7 +186,8 @@ class RecordIndex:
                 "CREATE INDEX IF NOT EXISTS members_doc ON members (output, feed, doc)"
             )
             return connection
-        except (sqlite3.Error, OSError, ValueError, TypeError):
+        except (sqlite3.Error, OSError, ValueError, TypeError) as error:
+            self._failure = (error.strerror if isinstance(error, OSError) else None) or str(error)
             self._discard()
             return None  # a second failure: this run works without a cache
 
@@ -383,9 +391,18 @@ class RecordIndex:
         try:
             with self._connection:
                 self._connection.executemany(statement, rows)
-        except sqlite3.Error:
+        except sqlite3.Error as error:
+            self._failure = str(error)
             self.close()
             self._discard()
+            self._unusable("could not be written")
+
+    def _unusable(self, what: str) -> None:
+        self.problem = (
+            f"{self.database}: the record index {what} ({self._failure}), so runs read "
+            f"every record. Make {self.database.parent} a folder feedpub can write, or "
+            "pass --cache"
+        )
 
     def close(self) -> None:
         if self._connection is not None:
