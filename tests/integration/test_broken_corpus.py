@@ -138,7 +138,7 @@ def test_build_reports_every_broken_record_on_one_line_and_publishes_the_good_on
     assert completed.stderr.splitlines() == list(EXPECTED_LINES.values())
     assert completed.returncode == EXIT_REJECTED
     assert completed.stdout == (
-        "Built 12 feeds from 3 records into output: 12 written, 0 unchanged. "
+        "Built 12 files from 3 records into output: 12 written, 0 unchanged. "
         f"{len(CASES)} records rejected (see above).\n"
     )
     rss = (root / "output" / "rss.xml").read_text(encoding="utf-8")

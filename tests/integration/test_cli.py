@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -37,7 +38,7 @@ def test_build_writes_three_formats_for_the_site_and_each_section(site_folder: S
         "world/atom.xml", "world/feed.json", "world/rss.xml",
     ]  # fmt: skip
     assert result.stdout == (
-        f"Built 12 feeds from 1 record into {site_folder.output}: 12 written, 0 unchanged.\n"
+        f"Built 12 files from 1 record into {site_folder.output}: 12 written, 0 unchanged.\n"
     )
 
 
@@ -190,7 +191,7 @@ def test_check_validates_and_writes_nothing(site_folder: SiteFolder) -> None:
     result = run(site_folder, "check", "--now", NOW)
     assert result.exit_code == EXIT_REJECTED
     assert (
-        result.stdout == "Checked 2 records: 1 good, 12 feeds would be built. "
+        result.stdout == "Checked 2 records: 1 good, 12 files would be built. "
         "1 record rejected (see above).\n"
     )
     assert not site_folder.output.exists()
@@ -208,7 +209,7 @@ def test_defaults_read_the_current_folder(site_folder: SiteFolder) -> None:
     )
     assert completed.returncode == EXIT_OK, completed.stderr
     assert (
-        completed.stdout == "Built 12 feeds from 1 record into output: 12 written, 0 unchanged.\n"
+        completed.stdout == "Built 12 files from 1 record into output: 12 written, 0 unchanged.\n"
     )
     assert (site_folder.root / "output" / "politics" / "atom.xml").is_file()
 
@@ -307,3 +308,16 @@ def test_serve_previews_the_output_and_rebuilds_on_change(site_folder: SiteFolde
     finally:
         process.terminate()
         process.communicate(timeout=10)
+
+
+def test_json_says_why_a_run_stopped(site_folder: SiteFolder) -> None:
+    # A monitor that reads --json gets a document on the runs that end early too.
+    site_folder.add("a.md", record())
+    site_folder.output.write_text("a file, not a folder")
+    result = build(site_folder, "--json")
+    assert result.exit_code == EXIT_OUTPUT
+    assert json.loads(result.stdout) == {
+        "error": f"{site_folder.output}: is a file, not a folder. Move it away, or choose "
+        "another --output",
+        "exit_code": EXIT_OUTPUT,
+    }

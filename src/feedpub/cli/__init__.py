@@ -127,12 +127,12 @@ def build(
     from feedpub.load import load_site
     from feedpub.publish.lock import run_lock
 
-    with _exits():
+    with _exits(as_json=as_json):
         site = load_site(config, articles)  # a config error stops before anything is created
         moment = _parse_now(now, site)
         if then_publish:
             _chosen_targets(site, targets)  # a wrong --target or no targets: before writing
-    with _exits(), run_lock(output, wait=wait):
+    with _exits(as_json=as_json), run_lock(output, wait=wait):
         outcome = run_build(
             site, articles, output, moment, strict=strict, cache=_cache_dir(cache, config),
             progress=_progress_bar() if not (quiet or as_json) else None,
@@ -176,7 +176,7 @@ def publish(
     from feedpub.load.config import load_config
     from feedpub.publish.lock import run_lock
 
-    with _exits():
+    with _exits(as_json=as_json):
         site = load_config(config)
         if not output.is_dir():
             raise PublishError(f"{output}: no such folder. Run 'feedpub build' first")
@@ -213,7 +213,7 @@ def check(config: Path, articles: Path, now: str | None) -> None:
     for problem in loaded.problems:
         click.echo(str(problem), err=True)
     line = (f"Checked {records(len(loaded.listings) + loaded.rejected)}: "
-            f"{len(loaded.listings)} good, {built.feeds} feeds would be built.")  # fmt: skip
+            f"{len(loaded.listings)} good, {built.feeds} files would be built.")  # fmt: skip
     if loaded.rejected:
         line += f" {records(loaded.rejected).capitalize()} rejected (see above)."
     click.echo(line)
@@ -314,8 +314,9 @@ def _parse_now(text: str | None, site: Site) -> datetime:
 
 
 @contextlib.contextmanager
-def _exits() -> Iterator[None]:
-    """Turn a FeedpubError into its message on stderr and its exit status."""
+def _exits(*, as_json: bool = False) -> Iterator[None]:
+    """Turn a FeedpubError into its message on stderr and its exit status; with
+    ``as_json`` also a document on stdout, so a monitor that reads it learns why."""
     from feedpub.publish.lock import LockBusy
 
     try:
@@ -324,8 +325,11 @@ def _exits() -> Iterator[None]:
         click.echo(str(error), err=True)
         statuses = ((LockBusy, EXIT_LOCKED), (PublishError, EXIT_PUBLISH),
                     (OutputError, EXIT_OUTPUT), (ConfigError, EXIT_CONFIG))  # fmt: skip
-        sys.exit(next((status for kind, status in statuses if isinstance(error, kind)),
-                      EXIT_CONFIG))  # fmt: skip
+        status = next((code for kind, code in statuses if isinstance(error, kind)), EXIT_CONFIG)
+        if as_json:
+            click.echo(json.dumps({"error": str(error), "exit_code": status}, indent=2,
+                                  ensure_ascii=False))  # fmt: skip
+        sys.exit(status)
 
 
 def _progress_bar() -> Callable[[int, int], None] | None:

@@ -47,7 +47,7 @@ def build_lines(outcome: BuildOutcome, *, verbose: bool = False) -> list[str]:
     else:
         removed = f", {len(report.removed)} removed" if report.removed else ""
         lines = [
-            f"Built {outcome.feeds} feeds from {records(outcome.good)} into "
+            f"Built {outcome.feeds} files from {records(outcome.good)} into "
             f"{outcome.output}: {len(report.written)} written, {len(report.unchanged)} "
             f"unchanged{removed}."
         ]
