@@ -58,6 +58,7 @@ def test_defaults(tmp_path: Path) -> None:
         ("feeds_url: https://feeds.test.example/", "feeds_url: feeds.test.example", "feedpub.yaml:4: feeds_url: expected an absolute http(s) URL, got 'feeds.test.example'. Write the full address, such as https://example.org/."),
         ("language: en", "langauge: en", "feedpub.yaml:5: langauge: unknown key. Did you mean 'language'?"),
         ('dateline_format: "{city} ({agency}) –"', 'dateline_format: "{town} –"', "feedpub.yaml:18: dateline_format: unknown placeholder {town}. Use {agency}, {agency_name}, {city}, {country}."),
+        ('dateline_format: "{city} ({agency}) –"', 'dateline_format: "{city} {"', "feedpub.yaml:18: dateline_format: '{city} {' has a brace that opens or closes no placeholder. Write placeholders as {city}, and a literal brace as {{ or }}."),
         ("    name: Test News Agency\n", "", "feedpub.yaml:12: agencies.TNA.name: is required but missing. Add 'name: the agency's full name'."),
         ("title: Test Agency", "title:", "feedpub.yaml:1: title: is empty. Write the site's name."),
     ],

@@ -144,12 +144,12 @@ def _dateline_format(fields: Fields) -> str | None:
     text = fields.text("dateline_format") or DEFAULT_DATELINE_FORMAT
     try:
         parsed = list(string.Formatter().parse(text))
-    except ValueError as error:
+    except ValueError:  # Python's words ("Single '{' encountered...") are not the reader's
         fields.problem(
             fields.node("dateline_format"),
             "dateline_format",
-            f"{error}",
-            "Write literal braces as {{ and }}",
+            f"{text!r} has a brace that opens or closes no placeholder",
+            "Write placeholders as {city}, and a literal brace as {{ or }}",
         )
         return None
     for _, name, spec, conversion in parsed:
