@@ -184,6 +184,15 @@ def _read_article(
             "is earlier than 'published'",
             "A correction comes after the story; check both times",
         )
+    correction = fields.text("correction")
+    if correction is not None and not fields.has("updated"):
+        fields.problem(
+            fields.node("correction"),
+            "correction",
+            "needs 'updated', the time of the correction: without it readers are not told "
+            "the story changed",
+            f"Add 'updated: the time it was corrected, such as {EXAMPLE}'",
+        )
     if published and withdrawn and withdrawn < published:
         fields.problem(
             fields.node("withdrawn"),
@@ -219,7 +228,7 @@ def _read_article(
         url=absolute_url(fields, "url"),
         status=status,
         embargo=_datetime(fields, "embargo", zone),
-        correction=fields.text("correction"),
+        correction=correction,
         withdrawn=withdrawn,
         withdrawal_note=fields.text("withdrawal_note"),
         body_path=str(path),
