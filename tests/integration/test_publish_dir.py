@@ -247,3 +247,25 @@ def test_a_dry_run_beyond_max_deletes_shows_the_plan_then_the_refusal(
     (report,) = json.loads(publish_site.publish("--dry-run", "--max-deletes", "2",
                                                 "--json").stdout)["targets"]  # fmt: skip
     assert report["deleted"] == ["world/atom.xml", "world/feed.json", "world/rss.xml"]
+
+
+def test_an_unreadable_manifest_is_said_and_the_publish_goes_on(
+    publish_site: PublishSite, tmp_path: Path
+) -> None:
+    # Without its manifest a target cannot know which files feedpub put there: it
+    # sends everything and deletes nothing, and the operator must hear why.
+    www = tmp_path / "www"
+    publish_site.configure(dir_target(www))
+    publish_site.build()
+    assert publish_site.publish().exit_code == EXIT_OK
+    (www / ".feedpub-manifest.json").write_text("{ half a manifest")
+    result = publish_site.publish()
+    assert result.exit_code == EXIT_OK
+    assert result.stderr == (
+        "target mirror: .feedpub-manifest.json could not be read (it is not a manifest "
+        "feedpub wrote): every file was sent again, and files it listed that are no longer "
+        "built stay there. Delete those by hand\n"
+    )
+    assert result.stdout.startswith("mirror: 12 uploaded, 0 unchanged")
+    again = publish_site.publish("--json")  # the manifest was written anew
+    assert (again.stderr, json.loads(again.stdout)["targets"][0]["warning"]) == ("", None)

@@ -123,6 +123,7 @@ def publish_lines(summary: PublishSummary, *, verbose: bool = False) -> list[str
 
 def publish_problems(summary: PublishSummary) -> list[str]:
     lines = [str(failure) for failure in summary.failures]
+    lines += [report.warning for report in summary.reports if report.warning]
     lines += [f"WebSub hub {p.hub}: {p.url}: {p.error}." for p in summary.pings if p.error]
     return lines
 
@@ -137,6 +138,7 @@ def publish_document(summary: PublishSummary) -> dict[str, Any]:
                 "unchanged": report.unchanged,
                 "deleted": list(report.deleted),
                 "bytes_sent": report.bytes_sent,
+                "warning": report.warning,
                 "seconds": round(report.seconds, 3),
             }
             for report in summary.reports

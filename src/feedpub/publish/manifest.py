@@ -27,18 +27,24 @@ Manifest = dict[str, ManifestEntry]
 
 def parse_manifest(data: bytes | None) -> Manifest:
     """The manifest's entries; an absent or unreadable manifest counts as empty."""
+    return read_manifest(data)[0]
+
+
+def read_manifest(data: bytes | None) -> tuple[Manifest, str | None]:
+    """The manifest's entries, and why a manifest that is there cannot be read (then
+    everything is sent again, and nothing it listed is deleted: the operator should know)."""
     if data is None:
-        return {}
+        return {}, None
     try:
         document = json.loads(data)
         if document.get("version") != VERSION:
-            return {}
+            return {}, f"it is version {document.get('version')!r}, not {VERSION}"
         return {
             str(path): ManifestEntry(sha256=str(entry["sha256"]), size=int(entry["size"]))
             for path, entry in document["files"].items()
-        }
+        }, None
     except (ValueError, TypeError, KeyError, AttributeError):
-        return {}  # unreadable: everything is sent again, nothing is deleted
+        return {}, "it is not a manifest feedpub wrote"
 
 
 def render_manifest(entries: Manifest) -> bytes:

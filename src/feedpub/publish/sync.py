@@ -18,7 +18,7 @@ from typing import TypeVar
 from feedpub.errors import FeedpubError, PublishError
 from feedpub.model import DirTarget, S3Target, SftpTarget, Target
 from feedpub.publish.files import LocalFile
-from feedpub.publish.manifest import MANIFEST_NAME, parse_manifest, render_manifest
+from feedpub.publish.manifest import MANIFEST_NAME, read_manifest, render_manifest
 from feedpub.publish.plan import SyncPlan, plan_sync
 from feedpub.publish.target import RetryPolicy, TargetStore, TransientError
 
@@ -36,6 +36,7 @@ class TargetReport:
     seconds: float
     dry_run: bool
     refused: PublishError | None = None  # a dry run's plan a real run would refuse
+    warning: str | None = None  # what the operator should know, though the publish went on
 
 
 def open_store(target: Target) -> TargetStore:
@@ -68,7 +69,8 @@ def sync_target(
     started = clock()
     with open_store(target) as store:
         manifest = _step(target, MANIFEST_NAME, retry, lambda: store.read(MANIFEST_NAME))
-        plan = plan_sync(files, parse_manifest(manifest))
+        entries, unreadable = read_manifest(manifest)
+        plan = plan_sync(files, entries)
         refused = _deletes_refusal(target, plan, max_deletes)
         if refused is not None and not dry_run:
             raise refused
@@ -83,6 +85,11 @@ def sync_target(
         seconds=clock() - started,
         dry_run=dry_run,
         refused=refused,
+        warning=None
+        if unreadable is None
+        else f"target {target.name}: {MANIFEST_NAME} could not be read ({unreadable}): every "
+        "file was sent again, and files it listed that are no longer built stay there. "
+        "Delete those by hand",
     )
 
 
