@@ -65,6 +65,9 @@ def test_an_unknown_target_name(publish_site: PublishSite, tmp_path: Path) -> No
     result = publish_site.publish("--target", "cdn")
     assert result.exit_code == EXIT_USAGE
     assert result.stderr.endswith("Error: unknown target 'cdn'. Configured targets: mirror.\n")
+    empty = publish_site.invoke("publish", "--output", str(tmp_path / "never-built"),
+                                "--target", "cdn")  # fmt: skip
+    assert (empty.exit_code, empty.stderr) == (EXIT_USAGE, result.stderr)  # said first
 
 
 def test_publishing_before_building_is_a_clear_error(publish_site: PublishSite,

@@ -178,6 +178,7 @@ def publish(
 
     with _exits(as_json=as_json):
         site = load_config(config)
+        _chosen_targets(site, targets)  # the command line and targets first, as build does
         if not output.is_dir():
             raise PublishError(f"{output}: no such folder. Run 'feedpub build' first")
         with run_lock(output, wait=wait):
