@@ -10,8 +10,9 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 # The files of every feed, and the folder of its RFC 5005 archive documents
 # (<feed>/archive/YYYY-MM/): build writes them, publish and the output folder's
@@ -143,6 +144,11 @@ class Site:
     hubs: tuple[str, ...] = ()  # WebSub hubs the feeds advertise and are announced to
     withdrawal_notices: bool = True  # a withdrawn story is replaced by a notice item
 
+    @property
+    def zone(self) -> tzinfo:
+        """The site's time zone (checked when feedpub.yaml was read)."""
+        return ZoneInfo(self.timezone)
+
     def find_agency(self, abbreviation: str) -> Agency:
         for agency in self.agencies:
             if agency.abbreviation == abbreviation:
@@ -244,7 +250,7 @@ class Listing(NamedTuple):
     id: str
     sections: tuple[str, ...]
     published: float  # Article.publication()
-    month: str  # "YYYY-MM" of publication, in the story's own offset: its archive
+    month: str  # "YYYY-MM" of publication in the site's time zone: its archive
     release: float  # Article.release()
     draft: bool
     withdrawn: float | None
@@ -261,15 +267,20 @@ def feed_time(listing: Listing, now: float) -> float:
     return withdrawn if withdrawn is not None and withdrawn <= now else listing.changed
 
 
-def listing_of(article: Article, key: str, encoded: bytes | None = None) -> Listing:
-    """``encoded``: encode_article(article), when already made."""
+def listing_of(
+    article: Article, key: str, encoded: bytes | None = None, *, zone: tzinfo | None = None
+) -> Listing:
+    """``encoded``: encode_article(article), when already made. ``zone``: the site's
+    (Site.zone), whose calendar decides a story's archive month; None: the story's own
+    offset (tests of a single story)."""
     published = article.publication()
+    local = published if zone is None else published.astimezone(zone)
     return Listing(
         key=key,
         id=article.id,
         sections=article.sections,
         published=published.timestamp(),
-        month=f"{published.year:04}-{published.month:02}",
+        month=f"{local.year:04}-{local.month:02}",
         release=article.release().timestamp(),
         draft=article.status == "draft",
         withdrawn=None if article.withdrawn is None else article.withdrawn.timestamp(),

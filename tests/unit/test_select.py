@@ -164,3 +164,17 @@ def test_feed_and_archive_orders_are_newest_first_then_by_id() -> None:
                 some, key=lambda item: (-feed_time(item, now), item.id)
             )
     assert in_feed_order(list(listings), now) == sorted(listings, key=newest_first)
+
+
+def test_archive_months_follow_the_sites_calendar_so_walking_back_is_newest_first() -> None:
+    # The site is in Tehran. A New York story filed late on 31 October local time is
+    # 1 November in Tehran; a Kolkata story filed early on 1 November is still 31
+    # October there, and hours older. By their own offsets each would land in the
+    # other's month, and a reader walking back would meet the older story first.
+    new_york = make_article("new-york", "2023-10-31T21:35:00-04:00")  # 05:05 on 1 Nov, Tehran
+    kolkata = make_article("kolkata", "2023-11-01T01:23:00+05:30")  # 23:23 on 31 Oct, Tehran
+    newest = make_article("newest", "2023-12-05T10:00:00+03:30")
+    plans = plan_feeds(make_site(items_per_feed=1), [new_york, kolkata, newest], NOW)
+    archives = {plan.archive: [e.id.rsplit(":", 1)[1] for e in plan.entries]
+                for plan in plans if plan.archive and plan.current == ""}  # fmt: skip
+    assert archives == {"2023-11": ["new-york"], "2023-10": ["kolkata"]}

@@ -203,7 +203,7 @@ def build_feeds(
     sections, then the archive documents a month at a time) RSS, Atom, JSON Feed.
     ``read_body`` is the only I/O, injected: the loader's, for loaded records."""
     by_key = {article.id: article for article in articles}
-    listings = [listing_of(article, key) for key, article in by_key.items()]
+    listings = [listing_of(article, key, zone=site.zone) for key, article in by_key.items()]
     fetch = functools.partial(_fetch_from, by_key)
     plans = choose_feeds(site, listings, now)
     return tuple(FeedBuild(site, plans, fetch, read_body, lambda path, digest: False))

@@ -120,10 +120,10 @@ def choose_feeds(site: Site, listings: Iterable[Listing], now: datetime) -> tupl
 
     A feed shows the ``items_per_feed`` stories with the newest feed_time (published,
     corrected or withdrawn most recently); every other story is in exactly one archive
-    document, one per month of publication (local to the story's own offset), linked
-    newest to oldest. So walking back from a feed reaches each story
-    once, and a month's document changes only while stories still slide out of the
-    feed into it, or when one of its stories changes."""
+    document, one per month of publication (in the site's time zone, so that months
+    follow each other in time), linked newest to oldest. So walking back from a feed
+    reaches each story once, newest first, and a month's document changes only while
+    stories still slide out of the feed into it, or when one of its stories changes."""
     moment = now.timestamp()
     shown = in_feed_order(visible(site, listings, now), moment)
     newest = shown[0] if shown else None
@@ -317,7 +317,7 @@ def plan_feeds(
 ) -> tuple[Feed, ...]:
     """Every feed of records held in memory, rendered (for tests and small tools)."""
     by_key = {article.id: article for article in articles}
-    listings = [listing_of(article, key) for key, article in by_key.items()]
+    listings = [listing_of(article, key, zone=site.zone) for key, article in by_key.items()]
     render = FeedRenderer(site, read_body)
     return tuple(
         render(resolve(plan, lambda listing: by_key[listing.key]))

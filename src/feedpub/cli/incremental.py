@@ -110,7 +110,7 @@ def _find_change(
     for path, result in results.items():
         if result.problems or result.article is None:
             return None  # the full run reports it
-        new[path] = listing_of(result.article, path)
+        new[path] = listing_of(result.article, path, zone=site.zone)
         if path in old and old[path].id != new[path].id:
             return None
         if path not in old and index.claimed_by(new[path].id) is not None:
@@ -285,7 +285,7 @@ def _write(
     report = write_files(built, output, kept=itertools.chain(kept, built.skipped))
     for path, result in change.results.items():
         stat = change.stats[path] or (0, -1, 0, -1)  # unreadable stats never match
-        record = parsed(result, path)
+        record = parsed(result, path, site)
         index.put(path, scan.trusted(stat), record.outcome, record.encoded)
     index.remove(change.old.keys() - change.new.keys())
     index.replace_members(output_key, replanned.members, moment.timestamp())

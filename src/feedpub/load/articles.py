@@ -39,13 +39,14 @@ class Parsed(NamedTuple):
     article: Article | None
 
 
-def parsed(result: RecordResult, key: str, *, keep: bool = False) -> Parsed:
+def parsed(result: RecordResult, key: str, site: Site, *, keep: bool = False) -> Parsed:
     """``keep``: hand back the Article rather than its encoding."""
     article = result.article
     if article is None:
         return Parsed(Outcome(result.claim, result.problems, None), None, None)
     encoded = encode_article(article)
-    outcome = Outcome(result.claim, result.problems, listing_of(article, key, encoded))
+    listing = listing_of(article, key, encoded, zone=site.zone)
+    outcome = Outcome(result.claim, result.problems, listing)
     return Parsed(outcome, None, article) if keep else Parsed(outcome, encoded, None)
 
 
@@ -170,7 +171,7 @@ def _fetch(
     if article is None:
         display = prefix + listing.key
         article = read_record(articles_dir / listing.key, display, root, site, lead).article
-        if article is None or listing_of(article, listing.key) != listing:
+        if article is None or listing_of(article, listing.key, zone=site.zone) != listing:
             raise BuildError(f"{display}: changed during the build: run the build again")
     return article
 
@@ -201,7 +202,7 @@ def _read_job(
     keep: bool,
 ) -> Parsed:
     record = read_record(folder / relative, prefix + relative, root, site, lead)
-    return parsed(record, relative, keep=keep)
+    return parsed(record, relative, site, keep=keep)
 
 
 class ArticleStore(Protocol):

@@ -31,7 +31,7 @@ from feedpub.model import Article, Listing, Site, decode_article, feed_time
 
 CACHE_DIR = ".feedpub-cache"
 DATABASE = "records.sqlite"
-SCHEMA = 11
+SCHEMA = 12
 FLUSH_EVERY = 2000  # rows buffered before they are written (bounds a cold build's memory)
 
 _CREATE_RECORDS = (
