@@ -18,6 +18,15 @@ def dir_target(path: Path) -> str:
     return f"targets:\n  - {{name: mirror, type: dir, path: '{path}'}}\n"
 
 
+def published_once(publish_site: PublishSite, tmp_path: Path) -> Path:
+    """The site built and published to a dir target: that target's folder."""
+    www = tmp_path / "www"
+    publish_site.configure(dir_target(www))
+    publish_site.build()
+    assert publish_site.publish().exit_code == EXIT_OK
+    return www
+
+
 def test_dir_target_mirrors_the_output_and_keeps_files_it_did_not_put_there(
     publish_site: PublishSite, tmp_path: Path
 ) -> None:
@@ -225,10 +234,7 @@ def test_a_dry_run_lists_its_plan_and_sends_nothing(
 def test_a_dry_run_beyond_max_deletes_shows_the_plan_then_the_refusal(
     publish_site: PublishSite, tmp_path: Path
 ) -> None:
-    www = tmp_path / "www"
-    publish_site.configure(dir_target(www))
-    publish_site.build()
-    assert publish_site.publish().exit_code == EXIT_OK
+    www = published_once(publish_site, tmp_path)
     remove_world_section(publish_site)
     publish_site.build()
     before = {p: p.read_bytes() for p in www.rglob("*") if p.is_file()}
@@ -257,10 +263,7 @@ def test_an_unreadable_manifest_is_said_and_the_publish_goes_on(
 ) -> None:
     # Without its manifest a target cannot know which files feedpub put there: it
     # sends everything and deletes nothing, and the operator must hear why.
-    www = tmp_path / "www"
-    publish_site.configure(dir_target(www))
-    publish_site.build()
-    assert publish_site.publish().exit_code == EXIT_OK
+    www = published_once(publish_site, tmp_path)
     (www / ".feedpub-manifest.json").write_text("{ half a manifest")
     result = publish_site.publish()
     assert result.exit_code == EXIT_OK
