@@ -38,9 +38,9 @@ def write_files(
     removed first.
 
     Files land so that a reader never meets a link to a document that is not there,
-    and a run that fails changes no file that was there: a new archive document lands
-    as soon as its batch is durable (nothing links to it yet), every other file only
-    once all of ``files`` were written (see _Batch)."""
+    and a run that fails while writing changes no file that was there: a new archive
+    document lands as soon as its batch is durable (nothing links to it yet), every
+    other file only once all of ``files`` were written (see _Batch)."""
     written: list[str] = []
     unchanged: list[str] = []
     remove_leftover_temporaries(output_dir)
