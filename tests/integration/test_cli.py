@@ -321,3 +321,29 @@ def test_json_says_why_a_run_stopped(site_folder: SiteFolder) -> None:
         "another --output",
         "exit_code": EXIT_OUTPUT,
     }
+
+
+def test_a_record_that_goes_while_the_build_reads_it_exits_7(
+    site_folder: SiteFolder, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    # Bodies are read again when a feed is rendered; an editor can remove the file in
+    # between. Not a configuration error (3): the next run simply builds what is there.
+    from feedpub.build import select
+    from feedpub.cli import EXIT_CHANGED
+
+    site_folder.add("a.md", record(id="a"))
+    real = select.choose_feeds
+
+    def then_removed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        plans = real(*args, **kwargs)
+        (site_folder.articles / "a.md").unlink()
+        return plans
+
+    monkeypatch.setattr(select, "choose_feeds", then_removed)
+    result = build(site_folder)
+    assert result.exit_code == EXIT_CHANGED
+    assert result.stderr == (
+        f"{site_folder.articles}/a.md: cannot be read again (No such file or directory). It "
+        "changed during the build: run the build again\n"
+    )
+    assert not site_folder.output.exists() or not list(site_folder.output.rglob("*.xml"))

@@ -27,7 +27,7 @@ from feedpub.cli.summary import (
     publish_problems,
     records,
 )
-from feedpub.errors import ConfigError, FeedpubError, OutputError, PublishError
+from feedpub.errors import BuildError, ConfigError, FeedpubError, OutputError, PublishError
 
 if TYPE_CHECKING:
     from feedpub.model import Site, Target
@@ -43,6 +43,7 @@ EXIT_CONFIG = 3  # feedpub.yaml or sections.yaml is wrong; nothing was built
 EXIT_OUTPUT = 4  # feeds could not be written
 EXIT_PUBLISH = 5  # a target could not be brought up to date
 EXIT_LOCKED = 6  # another run holds the output folder's lock
+EXIT_CHANGED = 7  # a record changed while the build was reading it; the next run builds it
 DEFAULT_MAX_DELETES = 10  # the same as feedpub.publish.sync, without importing it
 PROGRESS_FROM = 1000  # records: smaller runs finish before a bar is worth drawing
 
@@ -325,7 +326,8 @@ def _exits(*, as_json: bool = False) -> Iterator[None]:
     except FeedpubError as error:
         click.echo(str(error), err=True)
         statuses = ((LockBusy, EXIT_LOCKED), (PublishError, EXIT_PUBLISH),
-                    (OutputError, EXIT_OUTPUT), (ConfigError, EXIT_CONFIG))  # fmt: skip
+                    (OutputError, EXIT_OUTPUT), (ConfigError, EXIT_CONFIG),
+                    (BuildError, EXIT_CHANGED))  # fmt: skip
         status = next((code for kind, code in statuses if isinstance(error, kind)), EXIT_CONFIG)
         if as_json:
             click.echo(json.dumps({"error": str(error), "exit_code": status}, indent=2,
