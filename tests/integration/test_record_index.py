@@ -387,3 +387,27 @@ def test_a_cache_that_cannot_be_used_is_one_warning_and_the_build_goes_on(
                                 "--json").stdout)  # fmt: skip
     assert document["warnings"] == [result.stderr.rstrip("\n")]
     assert json.loads(build(site_folder, site_folder.output, "--json").stdout)["warnings"] == []
+
+
+def test_a_build_of_another_output_that_stops_early_still_hides_no_change(
+    site_folder: SiteFolder, tmp_path: Path
+) -> None:
+    # The preview's build reads the edits into the shared records, then stops
+    # (--strict, a rejected record): the live output's next build must still see them.
+    three_stories(site_folder)
+    live, preview = tmp_path / "live", tmp_path / "preview"
+    assert build(site_folder, preview).exit_code == EXIT_OK
+    assert build(site_folder, live).exit_code == EXIT_OK  # the last complete build
+    edit(site_folder, "politics/a.md", "First edit")
+    bad = site_folder.add("world/bad.md", record(id="bad", headline="no"))
+    moment = bad.stat().st_mtime_ns - 3600 * 1_000_000_000  # out of the racy span
+    os.utime(bad, ns=(moment, moment))
+    assert build(site_folder, preview, "--strict").exit_code == EXIT_REJECTED
+    edit(site_folder, "world/b.md", "Second edit")
+    warm = build(site_folder, live)
+    cold = build(site_folder, tmp_path / "cold", "--cache", str(tmp_path / "cold-cache"))
+    assert (warm.exit_code, warm.stderr) == (cold.exit_code, cold.stderr) == (
+        EXIT_REJECTED, cold.stderr,
+    )  # fmt: skip
+    assert "bad.md" in warm.stderr
+    assert files(live) == files(tmp_path / "cold")

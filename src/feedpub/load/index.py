@@ -127,6 +127,7 @@ class RecordIndex:
         # otherwise go unnoticed. A corrupt database that is simply rebuilt is not one.
         self.problem: str | None = None
         self._failure = ""
+        self._changing = False  # this run has changed the records (see _records_changing)
         self._connection = self._open()
         if self._connection is None:  # corrupt or unreadable: start a new one at once
             self._connection = self._open()
@@ -232,13 +233,25 @@ class RecordIndex:
 
     def _flush(self) -> None:
         rows, self._pending = self._pending, []
+        if rows:
+            self._records_changing()
         self._write(_INSERT, rows)
 
     def save(self, paths: set[str]) -> None:
         """Store the changes and forget records whose files are gone."""
         self._flush()
         gone = [(path,) for path in self._rows if path not in paths]
+        if gone:
+            self._records_changing()
         self._write("DELETE FROM records WHERE path = ?", gone)
+
+    def _records_changing(self) -> None:
+        """Before this run first changes the records: from now until a complete build
+        records its output (save_run), no output's last build knows what changed, so
+        every output's next run is a full one, whatever becomes of this one."""
+        if not self._changing:
+            self._changing = True
+            self._write("DELETE FROM meta WHERE key = 'records_by'", [()])
 
     def article(self, path: str) -> Article | None:
         """The Article stored for ``path``; None when the cache cannot give it."""
@@ -275,9 +288,10 @@ class RecordIndex:
             self._write("INSERT OR REPLACE INTO meta VALUES ('records_by', ?)", [(output,)])
 
     def records_by(self) -> str | None:
-        """The output of the last complete build, which left the records as they are. The
-        records are shared by every output built with this cache, but what changed in
-        them since a build is known only to the output that build wrote."""
+        """The output of the last complete build, which left the records as they are
+        (None when a build changed them since and did not complete). The records are
+        shared by every output built with this cache, but what changed in them since a
+        build is known only to the output that build wrote."""
         rows = self._query("SELECT value FROM meta WHERE key = 'records_by'", ())
         return str(rows[0][0]) if rows else None
 
@@ -378,7 +392,10 @@ class RecordIndex:
     def remove(self, paths: Iterable[str]) -> None:
         """Forget the records of files that are gone."""
         self._flush()
-        self._write("DELETE FROM records WHERE path = ?", [(path,) for path in paths])
+        gone = [(path,) for path in paths]
+        if gone:
+            self._records_changing()
+        self._write("DELETE FROM records WHERE path = ?", gone)
 
     def _query(self, statement: str, parameters: Sequence[object]) -> list[Any]:
         if self._connection is None:
