@@ -130,8 +130,8 @@ def test_a_duplicate_id_keeps_the_first_file_in_path_order(site_folder: SiteFold
     loaded = load(site_folder)
     assert [a.headline for a in loaded.articles] == ["First"]
     assert [str(p) for p in loaded.problems] == [
-        "articles/b/second.md:2: id: 'same' is already used by articles/a/first.md. "
-        "Give every story its own id."
+        "articles/b/second.md:2: id: 'same' is already used by articles/a/first.md, which "
+        "comes first in path order and keeps it. Give every story its own id."
     ]
 
 

@@ -71,7 +71,7 @@ def test_an_id_is_claimed_even_by_a_rejected_record(site_folder: SiteFolder) -> 
     site_folder.add("b.md", record(id="same"))
     assert problems(site_folder) == [
         "articles/a.md:3: headline: expected text, got the yes/no value no. Put the value in quotes.",
-        "articles/b.md:2: id: 'same' is already used by articles/a.md. Give every story its own id.",
+        "articles/b.md:2: id: 'same' is already used by articles/a.md, which comes first in path order and keeps it. Give every story its own id.",
     ]  # fmt: skip
 
 

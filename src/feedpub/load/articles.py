@@ -241,7 +241,8 @@ def combine_results(
                         display,
                         line,
                         "id",
-                        f"{article_id!r} is already used by {claimed[article_id]}",
+                        f"{article_id!r} is already used by {claimed[article_id]}, which "
+                        "comes first in path order and keeps it",
                         "Give every story its own id",
                     )
                 )
