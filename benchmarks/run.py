@@ -66,7 +66,10 @@ def log(message: str) -> None:
 
 def measure(command: list[str], cwd: Path | None = None) -> tuple[float, int, float]:
     """Run ``command`` to completion: (wall seconds, peak RSS in KiB of the child as the
-    kernel reports it when reaping it, CPU seconds user + system). Fails on a bad exit."""
+    kernel reports it when reaping it, CPU seconds user + system). Fails on a bad exit.
+    What earlier runs left to be written back (a cold build's index, the naive script's
+    files) is flushed first, untimed, so that it does not land in this run's time."""
+    os.sync()
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)  # noqa: S603
