@@ -268,13 +268,12 @@ def feed_time(listing: Listing, now: float) -> float:
 
 
 def listing_of(
-    article: Article, key: str, encoded: bytes | None = None, *, zone: tzinfo | None = None
+    article: Article, key: str, encoded: bytes | None = None, *, zone: tzinfo
 ) -> Listing:
     """``encoded``: encode_article(article), when already made. ``zone``: the site's
-    (Site.zone), whose calendar decides a story's archive month; None: the story's own
-    offset (tests of a single story)."""
+    (Site.zone), whose calendar decides a story's archive month."""
     published = article.publication()
-    local = published if zone is None else published.astimezone(zone)
+    local = published.astimezone(zone)
     return Listing(
         key=key,
         id=article.id,

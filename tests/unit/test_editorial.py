@@ -57,7 +57,7 @@ def test_a_released_story_is_news_dated_at_its_embargo_and_its_month_archive_the
     assert feed.updated == at("2026-12-01T08:00:00+03:30")
     archived = {plan.archive: ids(plan) for plan in plans if plan.archive and plan.current == ""}
     assert archived == {"2026-11": ["s25", "s20"]}
-    listing = listing_of(embargoed, "e")
+    listing = listing_of(embargoed, "e", zone=make_site().zone)
     assert (listing.month, listing.changed) == (
         "2026-12",
         at("2026-12-01T08:00:00+03:30").timestamp(),
@@ -101,7 +101,7 @@ def test_the_next_release_is_reported() -> None:
         make_article("draft", "2026-11-27T13:00:00+03:30", status="draft"),
         make_article("out"),
     ]
-    listings = [listing_of(article, article.id) for article in articles]
+    listings = [listing_of(article, article.id, zone=make_site().zone) for article in articles]
     following = next_release(listings, NOW)
     assert following is not None and following.id == "sooner"
     assert next_release(listings[3:], NOW) is None

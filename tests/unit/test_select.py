@@ -150,7 +150,11 @@ def test_feed_and_archive_orders_are_newest_first_then_by_id() -> None:
         "2026-11-19T08:00:00+01:00",
     ]
     listings = [
-        listing_of(make_article(f"s{rng.randint(0, 99):02}x{n}", rng.choice(moments)), str(n))
+        listing_of(
+            make_article(f"s{rng.randint(0, 99):02}x{n}", rng.choice(moments)),
+            str(n),
+            zone=make_site().zone,
+        )
         for n in range(60)
     ]  # many share an instant, written in different offsets
     changed = [item._replace(changed=item.changed + rng.choice([0, 3600, 86400]),
