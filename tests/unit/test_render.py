@@ -89,3 +89,11 @@ def test_right_to_left_stories_are_marked_for_readers() -> None:
     assert content.startswith('<div dir="rtl" lang="fa">\n<p>')
     assert content.endswith("</p>\n</div>")
     assert "dir=" not in compose_content("<p>x</p>", "X –", None, "en")
+
+
+def test_an_inline_element_around_a_block_is_unwrapped_a_rule_included() -> None:
+    from feedpub.build.render import _unwrap_inline_around_blocks
+
+    assert _unwrap_inline_around_blocks("<b>a<p>b</p></b><i>c</i>") == "a<p>b</p><i>c</i>"
+    assert _unwrap_inline_around_blocks("<em>a<hr>b</em>") == "a<hr>b"  # <hr> has no end tag
+    assert _unwrap_inline_around_blocks("<p><b>a<br>b</b></p>") == "<p><b>a<br>b</b></p>"

@@ -36,6 +36,7 @@ def make_entry(article: Article, site: Site, body: str | None = None) -> Entry:
 
 def _entry(article: Article, site: Site, url: str, body_html: str, lead: str) -> Entry:
     agency = site.find_agency(article.agency)
+    updated = article.last_change()
     dateline_text = render_dateline(site.dateline_format, article.dateline, agency)
     return Entry(
         id=entry_id(article, site),
@@ -47,8 +48,8 @@ def _entry(article: Article, site: Site, url: str, body_html: str, lead: str) ->
             body_html, dateline_text, article.image, article.language, article.correction
         ),
         published=article.publication(),
-        updated=article.last_change(),
-        modified=article.last_change() is article.updated,
+        updated=updated,
+        modified=updated is article.updated,
         # A story without a byline is credited to the agency that filed it, never to
         # the publishing agency by inheritance from the feed.
         authors=tuple(Person(name=name) for name in article.byline)

@@ -99,21 +99,20 @@ def _unwrap_inline_around_blocks(fragment: str) -> str:
     tags = list(_TAG.finditer(fragment))
     stack: list[tuple[str, int]] = []  # open elements: name, index of the start tag
     unwrap: set[int] = set()  # indexes in ``tags`` of the start and end tags to drop
-    wraps_block: dict[int, bool] = {}
+    around_block: set[int] = set()  # start tags of the elements that hold a block
     for number, tag in enumerate(tags):
         closing, name = tag.group(1) == "/", tag.group(2)
+        if not closing and name in _BLOCK:  # <hr> too, though it has no end tag
+            around_block.update(opened for _, opened in stack)
         if name in _VOID:
             continue
         if not closing:
-            if name in _BLOCK:
-                for _, opened in stack:
-                    wraps_block[opened] = True
             stack.append((name, number))
             continue
         if not stack or stack[-1][0] != name:
             return fragment  # not as the sanitiser writes: leave it alone
         _, opened = stack.pop()
-        if name in _INLINE and wraps_block.get(opened):
+        if name in _INLINE and opened in around_block:
             unwrap |= {opened, number}
     if not unwrap:
         return fragment

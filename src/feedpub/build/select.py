@@ -214,7 +214,7 @@ def in_feed_order(listings: list[Listing], now: float) -> list[Listing]:
     let go to the archive. Two stable sorts, on attributes when no story is shown
     withdrawn: no Python call per story, which matters at 100,000."""
     listings.sort(key=attrgetter("id"))
-    if any(item.withdrawn is not None and item.withdrawn <= now for item in listings):
+    if any(killed(item, now) for item in listings):
         listings.sort(key=lambda item: feed_time(item, now), reverse=True)
     else:
         listings.sort(key=attrgetter("changed"), reverse=True)  # stable: ids stay in order

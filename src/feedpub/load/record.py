@@ -373,13 +373,13 @@ def _image(fields: Fields) -> Image | None:
     node = fields.node("image")
     if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:str":
         url = absolute_url(fields, "image")  # the short form: image: https://...
-        return Image(url=url, type=photo_type(url) or "image/jpeg") if url else None
+        return Image(url=url, type=photo_type(url)) if url else None
     image = fields.mapping("image", what="the photo's url, caption and credit")
     if image is None:
         return None
     image.reject_unknown(IMAGE_KEYS)
     url = absolute_url(image, "url", required=True)
-    mime = image.text("type") or (url and photo_type(url)) or "image/jpeg"
+    mime = image.text("type") or photo_type(url or "")
     if not MIME_TYPE.fullmatch(mime):
         image.problem(
             image.node("type"),
@@ -395,14 +395,17 @@ def _image(fields: Fields) -> Image | None:
     )
 
 
+# Our own table, not mimetypes: its answers depend on the machine's /etc/mime.types,
+# and the same records must give the same feeds everywhere.
 PHOTO_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
                ".webp": "image/webp", ".gif": "image/gif", ".avif": "image/avif"}  # fmt: skip
 
 
-def photo_type(url: str) -> str | None:
-    """The MIME type a photo's file name says, when it says one we know."""
+def photo_type(url: str) -> str:
+    """The MIME type a photo's file name says, else image/jpeg (most press photos)."""
     path = urlsplit(url).path.lower()
-    return next((kind for ending, kind in PHOTO_TYPES.items() if path.endswith(ending)), None)
+    return next((kind for ending, kind in PHOTO_TYPES.items() if path.endswith(ending)),
+                "image/jpeg")  # fmt: skip
 
 
 def _closest_hint(value: str, known: list[str], where: str) -> str:
