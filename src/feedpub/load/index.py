@@ -126,13 +126,15 @@ class RecordIndex:
         # reads every record, a 50-fold slower quiet run at 100,000 that would
         # otherwise go unnoticed. A corrupt database that is simply rebuilt is not one.
         self.problem: str | None = None
-        self._failure = ""
-        self._changing = False  # this run has changed the records (see _records_changing)
-        self._connection = self._open()
-        if self._connection is None:  # corrupt or unreadable: start a new one at once
-            self._connection = self._open()
-        if self._connection is None:
-            self._unusable("cannot be opened")
+        self._changing = False  # this run has changed the records (see _write_records)
+        self._connection: sqlite3.Connection | None = None
+        opened = self._open()
+        if isinstance(opened, str):  # corrupt or unreadable: start a new one at once
+            opened = self._open()
+        if isinstance(opened, str):
+            self._unusable("cannot be opened", opened)
+        else:
+            self._connection = opened
 
     @classmethod
     def for_site(cls, cache_dir: Path, site: Site, articles: Path) -> RecordIndex:
@@ -143,7 +145,8 @@ class RecordIndex:
         material = f"{__version__}\n{SCHEMA}\n{site!r}\n{articles}\n{articles.resolve()}"
         return cls(cache_dir / DATABASE, hashlib.sha256(material.encode()).hexdigest())
 
-    def _open(self) -> sqlite3.Connection | None:
+    def _open(self) -> sqlite3.Connection | str:
+        """The database, or why it cannot be opened (it is discarded then)."""
         try:
             self.database.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(self.database)
@@ -188,9 +191,8 @@ class RecordIndex:
             )
             return connection
         except (sqlite3.Error, OSError, ValueError, TypeError) as error:
-            self._failure = (error.strerror if isinstance(error, OSError) else None) or str(error)
             self._discard()
-            return None  # a second failure: this run works without a cache
+            return (error.strerror if isinstance(error, OSError) else None) or str(error)
 
     @property
     def _rows(self) -> dict[str, _Row]:
@@ -233,25 +235,23 @@ class RecordIndex:
 
     def _flush(self) -> None:
         rows, self._pending = self._pending, []
-        if rows:
-            self._records_changing()
-        self._write(_INSERT, rows)
+        self._write_records(_INSERT, rows)
 
     def save(self, paths: set[str]) -> None:
         """Store the changes and forget records whose files are gone."""
         self._flush()
         gone = [(path,) for path in self._rows if path not in paths]
-        if gone:
-            self._records_changing()
-        self._write("DELETE FROM records WHERE path = ?", gone)
+        self._write_records("DELETE FROM records WHERE path = ?", gone)
 
-    def _records_changing(self) -> None:
-        """Before this run first changes the records: from now until a complete build
+    def _write_records(self, statement: str, rows: Sequence[tuple[object, ...]]) -> None:
+        """_write, for the records table. The first change a run makes to the records
+        forgets which output's build left them: from then until a complete build
         records its output (save_run), no output's last build knows what changed, so
         every output's next run is a full one, whatever becomes of this one."""
-        if not self._changing:
+        if rows and not self._changing:
             self._changing = True
             self._write("DELETE FROM meta WHERE key = 'records_by'", [()])
+        self._write(statement, rows)
 
     def article(self, path: str) -> Article | None:
         """The Article stored for ``path``; None when the cache cannot give it."""
@@ -392,10 +392,7 @@ class RecordIndex:
     def remove(self, paths: Iterable[str]) -> None:
         """Forget the records of files that are gone."""
         self._flush()
-        gone = [(path,) for path in paths]
-        if gone:
-            self._records_changing()
-        self._write("DELETE FROM records WHERE path = ?", gone)
+        self._write_records("DELETE FROM records WHERE path = ?", [(path,) for path in paths])
 
     def _query(self, statement: str, parameters: Sequence[object]) -> list[Any]:
         if self._connection is None:
@@ -409,16 +406,15 @@ class RecordIndex:
             with self._connection:
                 self._connection.executemany(statement, rows)
         except sqlite3.Error as error:
-            self._failure = str(error)
             self.close()
             self._discard()
-            self._unusable("could not be written")
+            self._unusable("could not be written", str(error))
 
-    def _unusable(self, what: str) -> None:
+    def _unusable(self, what: str, reason: str) -> None:
         self.problem = (
-            f"{self.database}: the record index {what} ({self._failure}), so runs read "
-            f"every record. Make {self.database.parent} a folder feedpub can write, or "
-            "pass --cache"
+            f"{self.database}: the record index {what} ({reason}), so runs read every "
+            f"record. Make {self.database.parent} a folder feedpub can write, or pass "
+            "--cache"
         )
 
     def close(self) -> None:
