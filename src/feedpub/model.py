@@ -31,6 +31,11 @@ def archive_path(feed_path: str, name: str) -> str:
     return file_in(feed_path, f"{ARCHIVE_FOLDER}/{name}")
 
 
+def in_archive(file_path: str) -> bool:
+    """Whether a file under output/ is an archive document's (<feed>/archive/<name>/)."""
+    return feed_document(file_path.rpartition("/")[0])[1] != ""
+
+
 def feed_document(path: str) -> tuple[str, str]:
     """The inverse of archive_path: (feed, name) of an archive document's folder, and
     (feed, "") of a feed's own."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from feedpub.errors import OutputError
-from feedpub.model import ARCHIVE_FOLDER, FEED_FILENAMES, FeedFile, StagedFile
+from feedpub.model import ARCHIVE_FOLDER, FEED_FILENAMES, FeedFile, StagedFile, in_archive
 
 FILE_MODE = 0o644  # feeds are public; mkstemp would leave 0600 and a web server could not read
 
@@ -69,8 +69,7 @@ def write_files(
 def _new_archive_document(path: str, target: Path) -> bool:
     """Whether ``path`` is an archive document's file (<feed>/archive/<name>/<file>)
     that is not in the output folder yet: no published file can link to it."""
-    parts = path.split("/")
-    return len(parts) >= 3 and parts[-3] == ARCHIVE_FOLDER and not os.path.lexists(target)
+    return in_archive(path) and not os.path.lexists(target)
 
 
 class _Batch:

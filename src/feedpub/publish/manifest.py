@@ -25,11 +25,6 @@ class ManifestEntry:
 Manifest = dict[str, ManifestEntry]
 
 
-def parse_manifest(data: bytes | None) -> Manifest:
-    """The manifest's entries; an absent or unreadable manifest counts as empty."""
-    return read_manifest(data)[0]
-
-
 def read_manifest(data: bytes | None) -> tuple[Manifest, str | None]:
     """The manifest's entries, and why a manifest that is there cannot be read (then
     everything is sent again, and nothing it listed is deleted: the operator should know)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from feedpub.model import ARCHIVE_FOLDER, FEED_FILENAMES
+from feedpub.model import FEED_FILENAMES, in_archive
 from feedpub.publish.files import LocalFile
 from feedpub.publish.manifest import Manifest, ManifestEntry
 
@@ -31,10 +31,9 @@ class SyncPlan:
 
 
 def upload_order(file: LocalFile, manifest: Manifest) -> tuple[int, str]:
-    parts = file.path.split("/")
-    if len(parts) >= 3 and parts[-3] == ARCHIVE_FOLDER and file.path not in manifest:
+    if in_archive(file.path) and file.path not in manifest:
         return (0, file.path)
-    if len(parts) > 1:
+    if "/" in file.path:
         return (1, file.path)
     return (2 if file.path in FEED_FILENAMES else 3, file.path)
 
