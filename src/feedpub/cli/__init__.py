@@ -31,7 +31,6 @@ from feedpub.errors import BuildError, ConfigError, FeedpubError, OutputError, P
 
 if TYPE_CHECKING:
     from feedpub.model import Site, Target
-    from feedpub.publish.run import PublishSummary
 
 T = TypeVar("T")
 
@@ -131,8 +130,8 @@ def build(
     with _exits(as_json=as_json):
         site = load_site(config, articles)  # a config error stops before anything is created
         moment = _parse_now(now, site)
-        if then_publish:
-            _chosen_targets(site, targets)  # a wrong --target or no targets: before writing
+        # A wrong --target, or no targets: said before anything is written.
+        chosen = _chosen_targets(site, targets) if then_publish else ()
     with _exits(as_json=as_json), run_lock(output, wait=wait):
         outcome = run_build(
             site, articles, output, moment, strict=strict, cache=_cache_dir(cache, config),
@@ -140,7 +139,10 @@ def build(
         )  # fmt: skip
         summary = None
         if then_publish and outcome.report is not None:
-            summary = run_publish(site, output, targets, dry_run, max_deletes, articles)
+            from feedpub.publish.run import publish_output  # slow to import: only if asked
+
+            summary = publish_output(site, output, chosen, max_deletes=max_deletes,
+                                     dry_run=dry_run, articles=articles)  # fmt: skip
     for problem in outcome.problems:
         click.echo(str(problem), err=True)
     _echo_lines(list(outcome.warnings), err=True)
@@ -176,14 +178,16 @@ def publish(
     """Upload what changed in the output folder to the targets, then ping WebSub hubs."""
     from feedpub.load.config import load_config
     from feedpub.publish.lock import run_lock
+    from feedpub.publish.run import publish_output
 
     with _exits(as_json=as_json):
         site = load_config(config)
-        _chosen_targets(site, targets)  # the command line and targets first, as build does
+        chosen = _chosen_targets(site, targets)  # the command line first, as build does
         if not output.is_dir():
             raise PublishError(f"{output}: no such folder. Run 'feedpub build' first")
         with run_lock(output, wait=wait):
-            summary = run_publish(site, output, targets, dry_run, max_deletes)
+            summary = publish_output(site, output, chosen, max_deletes=max_deletes,
+                                     dry_run=dry_run)  # fmt: skip
     if as_json:
         click.echo(json.dumps(publish_document(summary), indent=2))
     elif not quiet:
@@ -268,26 +272,10 @@ def serve(config: Path, articles: Path, output: Path, host: str, port: int, watc
             server.serve_forever()
 
 
-def run_publish(
-    site: Site,
-    output: Path,
-    names: tuple[str, ...],
-    dry_run: bool,
-    max_deletes: int,
-    articles: Path | None = None,
-) -> PublishSummary:
-    """Publish ``output`` to the targets named by --target (all when none are). An
-    unknown name is a usage error (exit 2); no targets, or a ``dir`` target overlapping
-    the output (or ``articles``) folder, a ConfigError (exit 3) before anything is sent."""
-    from feedpub.publish.run import publish_output
-
-    targets = _chosen_targets(site, names)
-    return publish_output(
-        site, output, targets, max_deletes=max_deletes, dry_run=dry_run, articles=articles
-    )
-
-
 def _chosen_targets(site: Site, names: tuple[str, ...]) -> tuple[Target, ...]:
+    """The targets --target names (all when none are): an unknown name is a usage error
+    (exit 2), no targets at all a ConfigError (exit 3). (publish_output then refuses a
+    ``dir`` target overlapping the output folder, before anything is sent.)"""
     from feedpub.publish.run import UnknownTargetError, choose_targets
 
     try:
