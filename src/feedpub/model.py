@@ -62,6 +62,23 @@ def xml_safe(text: str) -> str:
     return _NOT_XML_CHAR.sub("", text)
 
 
+# The same characters as they appear in UTF-8: the C0 controls but tab, line feed and
+# carriage return, and U+FFFE, U+FFFF (EF BF BE, EF BF BF). Lone surrogates never
+# survive a strict decode, so they need no looking for.
+_XML_FORBIDDEN_BYTES = bytes(set(range(0x20)) - {0x09, 0x0A, 0x0D})
+
+
+def xml_clean(data: bytes) -> bool:
+    """Whether UTF-8 ``data`` holds nothing xml_safe would drop. Several times faster
+    than xml_safe on a whole story, whose em dash or Persian text makes xml_safe's
+    first test fail: on a cold build every body is checked."""
+    return (
+        len(data.translate(None, _XML_FORBIDDEN_BYTES)) == len(data)
+        and b"\xef\xbf\xbe" not in data
+        and b"\xef\xbf\xbf" not in data
+    )
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Agency:
     """A news agency that files stories, e.g. FNA or a wire service."""

@@ -22,7 +22,7 @@ from feedpub.load.fields import language as language_tag
 from feedpub.load.frontmatter import split_record
 from feedpub.load.recordfile import read_file
 from feedpub.load.yamltext import MappingNode, ScalarNode, compose, short_tag
-from feedpub.model import Article, Dateline, Image, Site, Source, xml_safe
+from feedpub.model import Article, Dateline, Image, Site, Source, xml_clean, xml_safe
 
 ARTICLE_KEYS = frozenset(
     {
@@ -146,7 +146,7 @@ def _read_record(
         )
         return None
     fields = Fields(node, path=display, first_line=FRONT_MATTER_LINE, problems=problems)
-    body = xml_safe(raw.body)
+    body = raw.body if xml_clean(data) else xml_safe(raw.body)
     lead = context.lead(body) if context.lead is not None and body.strip() else None
     article = _read_article(fields, path, context, lead, stamp)
     if not body.strip():
