@@ -310,6 +310,46 @@ def test_serve_previews_the_output_and_rebuilds_on_change(site_folder: SiteFolde
         process.communicate(timeout=10)
 
 
+def test_serve_says_when_there_is_nothing_to_serve_yet(site_folder: SiteFolder) -> None:
+    # Without --watch nothing builds the output: an operator who forgot `feedpub build`
+    # is told why every request is a 404.
+    import http.client
+    import socket
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "feedpub", "serve", "--port", str(port)],
+        cwd=site_folder.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+    def status() -> int | None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            connection.request("GET", "/rss.xml")
+            return connection.getresponse().status
+        except OSError:
+            return None
+        finally:
+            connection.close()
+
+    try:
+        deadline = time.monotonic() + 20
+        while (answer := status()) is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=10)
+    # Requests are answered only after the warning is written.
+    assert answer == 404
+    assert (
+        "output: no such folder yet, so every request gets 404. Run 'feedpub build', "
+        "or serve with --watch"
+    ) in stderr.splitlines()
+
+
 def test_json_says_why_a_run_stopped(site_folder: SiteFolder) -> None:
     # A monitor that reads --json gets a document on the runs that end early too.
     site_folder.add("a.md", record())

@@ -268,6 +268,12 @@ def serve(config: Path, articles: Path, output: Path, host: str, port: int, watc
     )
     with server, watcher:
         click.echo(f"Serving {output} at {preview_url(server)} (Ctrl+C to stop)")
+        if not output.is_dir():  # served once it appears; until then every request is a 404
+            click.echo(
+                f"{output}: no such folder yet, so every request gets 404. Run 'feedpub "
+                "build', or serve with --watch",
+                err=True,
+            )
         with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
 
