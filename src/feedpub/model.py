@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import NamedTuple
@@ -289,23 +290,36 @@ def feed_time(listing: Listing, now: float) -> float:
     return withdrawn if withdrawn is not None and withdrawn <= now else listing.changed
 
 
+_SECTION_LISTS: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def shared_sections(sections: tuple[str, ...]) -> tuple[str, ...]:
+    """One object for each list of sections in a process (a site has a few hundred at
+    most): 100,000 Listings, each with a copy, would take about 15 MB more."""
+    return _SECTION_LISTS.setdefault(sections, sections)
+
+
 def listing_of(
     article: Article, key: str, encoded: bytes | None = None, *, zone: tzinfo
 ) -> Listing:
     """``encoded``: encode_article(article), when already made. ``zone``: the site's
     (Site.zone), whose calendar decides a story's archive month."""
-    published = article.publication()
-    local = published.astimezone(zone)
+    publication = article.publication()
+    local = publication.astimezone(zone)
+    published = publication.timestamp()
+    release, changed = article.release().timestamp(), article.last_change().timestamp()
+    # What 100,000 Listings repeat is kept once: the lists of sections, the months,
+    # and a story's times, which are mostly one and the same.
     return Listing(
         key=key,
         id=article.id,
-        sections=article.sections,
-        published=published.timestamp(),
-        month=f"{local.year:04}-{local.month:02}",
-        release=article.release().timestamp(),
+        sections=shared_sections(article.sections),
+        published=published,
+        month=sys.intern(f"{local.year:04}-{local.month:02}"),
+        release=published if release == published else release,
         draft=article.status == "draft",
         withdrawn=None if article.withdrawn is None else article.withdrawn.timestamp(),
-        changed=article.last_change().timestamp(),
+        changed=published if changed == published else changed,
         fingerprint=hashlib.sha256(encoded or encode_article(article)).hexdigest()[:32],
     )
 

@@ -68,3 +68,20 @@ def test_equal_articles_have_equal_bytes_and_fingerprints() -> None:
         listing_of(changed, "k", zone=UTC).fingerprint
         != listing_of(EVERY_FIELD, "k", zone=UTC).fingerprint
     )
+
+
+def test_listings_keep_what_they_repeat_once() -> None:
+    # 100,000 Listings are held at once: a copy of each sections list and month each
+    # would be about a tenth of a big build's memory.
+    def parsed(*names: str) -> tuple[str, ...]:
+        return tuple(iter(names))  # a new tuple each time, as each record parsed has
+
+    first = dataclasses.replace(EVERY_FIELD, sections=parsed("politics", "world"))
+    second = dataclasses.replace(EVERY_FIELD, id="fna-2", sections=parsed("politics", "world"))
+    one, two = listing_of(first, "a", zone=UTC), listing_of(second, "b", zone=UTC)
+    assert first.sections is not second.sections
+    assert one.sections is two.sections
+    assert one.month is two.month
+    plain = listing_of(dataclasses.replace(EVERY_FIELD, updated=None, embargo=None,
+                                           status="published", withdrawn=None), "c", zone=UTC)  # fmt: skip
+    assert plain.release is plain.published and plain.changed is plain.published

@@ -19,6 +19,7 @@ import contextlib
 import hashlib
 import json
 import sqlite3
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -27,7 +28,7 @@ from feedpub import __version__
 from feedpub.errors import Problem
 from feedpub.load.articles import Outcome
 from feedpub.load.scan import Stat, no_cycle_collection
-from feedpub.model import Article, Listing, Site, decode_article, feed_time
+from feedpub.model import Article, Listing, Site, decode_article, feed_time, shared_sections
 
 CACHE_DIR = ".feedpub-cache"
 DATABASE = "records.sqlite"
@@ -203,7 +204,9 @@ class RecordIndex:
             if self._connection is not None:
                 try:
                     with no_cycle_collection():
-                        rows = self._connection.execute(_SELECT_LISTED).fetchall()
+                        # Row by row, not fetchall(): the raw rows of 100,000 records
+                        # and their Outcomes at once would set the run's peak memory.
+                        rows = self._connection.execute(_SELECT_LISTED)
                         self._loaded = {row[0]: _row(row) for row in rows}
                 except (sqlite3.Error, ValueError, TypeError):
                     self.close()
@@ -428,10 +431,15 @@ def _row(row: tuple[Any, ...]) -> _Row:
      published, month, release, draft, withdrawn, changed, fingerprint) = row  # fmt: skip
     listing = None
     if article_id is not None:
+        # Equal times kept once, as listing_of does (most stories have one time).
+        release = published if release == published else release
+        changed = published if changed == published else changed
         listing = Listing(
-            path, article_id, tuple(sections.split(" ")), published, month, release,
-            bool(draft), withdrawn, changed, fingerprint,
+            path, article_id, shared_sections(tuple(sections.split(" "))), published,
+            sys.intern(month), release, bool(draft), withdrawn, changed, fingerprint,
         )  # fmt: skip
+    # A good record claims its own id: the same string, kept once.
+    claim_id = article_id if claim_id == article_id else claim_id
     claim = None if claim_id is None else (str(claim_id), int(claim_line))
     found = () if problems is None else tuple(Problem(*p) for p in json.loads(problems))
     return (size, mtime, inode, ctime), Outcome(claim, found, listing)
