@@ -24,10 +24,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -44,6 +46,7 @@ class Row:
     tool: str
     times: list[float] = field(default_factory=list)
     peaks_kb: list[int] = field(default_factory=list)
+    trees_kb: list[int | None] = field(default_factory=list)  # see tree_pss_kb
     cpu: list[float] = field(default_factory=list)  # user + system seconds
     ratio: float | None = None
 
@@ -59,28 +62,87 @@ class Row:
     def peak_mb(self) -> float:
         return max(self.peaks_kb) / 1024
 
+    @property
+    def tree_mb(self) -> float | None:
+        known = [kb for kb in self.trees_kb if kb is not None]
+        return max(known) / 1024 if known else None
+
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def measure(command: list[str], cwd: Path | None = None) -> tuple[float, int, float]:
-    """Run ``command`` to completion: (wall seconds, peak RSS in KiB of the child as the
-    kernel reports it when reaping it, CPU seconds user + system). Fails on a bad exit.
-    What earlier runs left to be written back (a cold build's index, the naive script's
-    files) is flushed first, untimed, so that it does not land in this run's time."""
+class Measurement(NamedTuple):
+    wall: float  # seconds
+    peak_kb: int  # the largest peak RSS of the child or of a process it reaped
+    tree_kb: int | None  # the highest sampled PSS of the whole tree (see tree_pss_kb)
+    cpu: float  # user + system seconds, its reaped processes included
+
+
+def measure(command: list[str], cwd: Path | None = None) -> Measurement:
+    """Run ``command`` to completion. Fails on a bad exit. What earlier runs left to be
+    written back (a cold build's index, the naive script's files) is flushed first,
+    untimed, so that it does not land in this run's time."""
     os.sync()
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)  # noqa: S603
+        done = threading.Event()
+        peaks: list[int] = []
+        sampler = threading.Thread(target=_sample_tree, args=(child.pid, done, peaks))
+        sampler.start()
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
+        done.set()
+        sampler.join()
         child.returncode = os.waitstatus_to_exitcode(status)
         if child.returncode != 0:
             err.seek(0)
             text = err.read().decode("utf-8", "replace")
             raise SystemExit(f"{' '.join(command)} exited with {child.returncode}:\n{text[-4000:]}")
-    return wall, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    tree = max(peaks) if peaks else None
+    return Measurement(wall, usage.ru_maxrss, tree, usage.ru_utime + usage.ru_stime)
+
+
+TREE_SAMPLE_S = 0.1
+
+
+def _sample_tree(root: int, done: threading.Event, peaks: list[int]) -> None:
+    while not done.wait(TREE_SAMPLE_S):
+        total = tree_pss_kb(root)
+        if total is None:
+            return  # not Linux: no column
+        peaks.append(total)
+
+
+def tree_pss_kb(root: int) -> int | None:
+    """The memory of ``root`` and of every process under it, as Linux counts it in
+    proportional set size: a page shared by n of them (a forked worker's inherited
+    heap) counts 1/n in each, so the sum is what the tree takes. peak RSS counts one
+    process only; a tree of forked workers takes more. None where there is no /proc."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = [entry.name for entry in os.scandir("/proc") if entry.name.isdigit()]
+    except OSError:
+        return None
+    for name in entries:
+        try:
+            stat = Path(f"/proc/{name}/stat").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) for line in rollup.splitlines()
+                       if line.startswith("Pss:")), 0)  # fmt: skip
+    return total
 
 
 def generator_hash() -> str:
@@ -136,11 +198,13 @@ def run_size(n: int, args: argparse.Namespace, hugo: str | None) -> list[Row]:
     rows: list[Row] = []
 
     def run(row: Row, command: list[str]) -> None:
-        wall, peak, cpu = measure(command)
+        wall, peak, tree, cpu = measure(command)
         row.times.append(wall)
         row.peaks_kb.append(peak)
+        row.trees_kb.append(tree)
         row.cpu.append(cpu)
-        log(f"[{n}] {row.scenario}: {wall:.2f} s, CPU {cpu:.2f} s, {peak / 1024:.0f} MB")
+        whole = "" if tree is None else f", tree {tree / 1024:.0f} MB"
+        log(f"[{n}] {row.scenario}: {wall:.2f} s, CPU {cpu:.2f} s, {peak / 1024:.0f} MB{whole}")
 
     cold = Row(n, "feedpub cold build", "feedpub")
     for _ in range(args.repeat):
@@ -256,13 +320,15 @@ def machine(hugo: str | None) -> dict[str, str]:
 
 def table(rows: list[Row], repeat: int) -> str:
     lines = [
-        f"| size | scenario | median s ({repeat} runs) | CPU s | peak MB | ratio to Hugo |",
-        "| ---: | --- | ---: | ---: | ---: | ---: |",
+        f"| size | scenario | median s ({repeat} runs) | CPU s | peak MB | tree MB "
+        "| ratio to Hugo |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in rows:
         ratio = f"{row.ratio:.2f}" if row.ratio is not None else "–"
+        tree = f"{row.tree_mb:.0f}" if row.tree_mb is not None else "–"
         lines.append(f"| {row.size:,} | {row.scenario} | {row.median:.2f} | {row.median_cpu:.2f} | "
-                     f"{row.peak_mb:.0f} | {ratio} |")  # fmt: skip
+                     f"{row.peak_mb:.0f} | {tree} | {ratio} |")  # fmt: skip
     return "\n".join(lines)
 
 
@@ -310,7 +376,7 @@ def main() -> None:
     results = args.workdir / f"results-{'-'.join(map(str, args.sizes))}.json"
     document = {"machine": info, "repeat": args.repeat, "seed": args.seed,
                 "rows": [asdict(row) | {"median": row.median, "median_cpu": row.median_cpu,
-                                             "peak_mb": row.peak_mb}
+                                             "peak_mb": row.peak_mb, "tree_mb": row.tree_mb}
                          for row in rows]}  # fmt: skip
     results.write_text(json.dumps(document, indent=2) + "\n")
     log(f"results: {results}")
