@@ -118,3 +118,15 @@ def test_when_no_process_can_be_forked_one_does_it_all(articles: Path, monkeypat
     monkeypatch.setattr(scan.os, "fork", no_fork)
     found = scan_records(articles)
     assert (found.records, found.stats) == (alone.records, alone.stats)
+
+
+def test_released_files_keep_the_digests_and_cannot_be_read_by_mistake(articles: Path) -> None:
+    found = scan_records(articles)
+    digest, folders = found.digest, dict(found.folders)
+    assert found.records and found.stats  # made, and cached
+    found.release_files()
+    assert (found.digest, found.folders) == (digest, folders)
+    with pytest.raises(RuntimeError):
+        _ = found.records  # not an empty list, which would read as "no records"
+    with pytest.raises(RuntimeError):
+        _ = found.stats

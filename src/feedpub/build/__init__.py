@@ -118,14 +118,14 @@ def _files(
     writes every story once more). With a ``portable`` fetch the workers fetch the
     stories and stage the files themselves, and the feeds are one more of their jobs;
     otherwise the feeds are rendered here, and Articles go out to the workers."""
-    from feedpub.build.archive import by_month, month_files, resolve_month
+    from feedpub.build.archive import by_month, month_documents, month_files, resolve_month
 
     months = by_month(archives)
     processes = workers()
     if len(archives) < PARALLEL_ARCHIVES or processes < 2:
         yield from feed_files(feeds, fetch, site, read_body)
         for month in months:
-            yield from month_files(resolve_month(month, fetch), site, read_body)
+            yield from month_documents(resolve_month(month, fetch), site, read_body)
         return
     if portable is not None:
         jobs = [(feeds, False)] if feeds else []
@@ -169,14 +169,14 @@ def _job(
     """In a worker: the feeds, or a month's archive documents (``job``: plans, and
     whether they are a month's), from their plans alone. The stories are fetched there
     and the files ``stage``d there (written beside their place: only names come back)."""
-    from feedpub.build.archive import month_files, resolve_month
+    from feedpub.build.archive import month_documents, resolve_month
 
     plans, month = job
     if month:
-        files: tuple[FeedFile, ...] = month_files(resolve_month(plans, fetch), site, read_body)
+        files = month_documents(resolve_month(plans, fetch), site, read_body)
     else:
-        files = tuple(feed_files(plans, fetch, site, read_body))
-    return tuple(stage(file) for file in files)
+        files = feed_files(plans, fetch, site, read_body)
+    return tuple(stage(file) for file in files)  # each file written away as it is made
 
 
 def unstaged(file: FeedFile) -> FeedFile:

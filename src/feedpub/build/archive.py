@@ -55,7 +55,15 @@ def month_files(
     plans: Iterable[ResolvedPlan], site: Site, read_body: Callable[[Article], str]
 ) -> tuple[FeedFile, ...]:
     """Every file of the month's archive documents, three per document."""
-    return tuple(_MonthWriter(site, read_body).files(plans))
+    return tuple(month_documents(plans, site, read_body))
+
+
+def month_documents(
+    plans: Iterable[ResolvedPlan], site: Site, read_body: Callable[[Article], str]
+) -> Iterator[FeedFile]:
+    """month_files, one file at a time: a busy month of every feed is tens of megabytes
+    of bytes, and a caller that writes each file away need not hold them all."""
+    return _MonthWriter(site, read_body).files(plans)
 
 
 class _MonthWriter:

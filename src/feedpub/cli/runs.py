@@ -82,6 +82,8 @@ def _full_run(
     if index is not None:
         index.save_run(output_key, None)  # a run killed from here on leaves no record
     loaded = load_articles(articles, site, str(articles), progress, index, lead_text, scan)
+    if scan is not None:
+        scan.release_files()
     known = index.feed_digests(output_key) if index else {}
 
     def unchanged(path: str, digest: str) -> bool:
