@@ -27,45 +27,104 @@ def workers(limit: int = 4) -> int:
     return min(os.cpu_count() or 1, limit)
 
 
-def ordered_map(
-    function: Callable[[T], R],
-    items: Iterable[T],
-    processes: int,
-    *,
-    chunk: int = 1,
-    window: int = 4,
-) -> Iterator[R]:
-    """``map(function, items)`` over ``processes`` processes, results in input order.
-    Items go to a process ``chunk`` at a time (fewer, larger messages), and at most
-    ``window`` chunks per process are in flight, so memory stays bounded however many
-    items there are. When the system will not start a worker, or one dies (killed for
-    memory, say), what is not done yet is done in this process instead."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor  # slow to import; rarely needed
-    from concurrent.futures.process import BrokenProcessPool
+class Workers:
+    """Worker processes for several maps in turn, started when made.
 
-    # A fork copies only the calling thread: with others running (serve --watch), a
-    # clean server process forks the workers instead.
-    context = multiprocessing.get_context("forkserver" if threading.active_count() > 1 else None)
-    ahead = window * processes
-    batches = _batches(items, chunk)
-    pending: deque[tuple[tuple[T, ...], Future[list[R]]]] = deque()
-    unsent: list[tuple[T, ...]] = []
-    try:
-        with ProcessPoolExecutor(
+    Started before the caller's memory grows (a cold build's 100,000 stories), forked
+    workers share little with it: forked after, they share it all, and the caller then
+    copies it page by page as it touches its objects while they run. When the system
+    will not start a worker, or one dies (killed for memory, say), every map from then
+    on is done in this process instead."""
+
+    def __init__(self, processes: int) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor  # slow to import; rarely needed
+
+        # A fork copies only the calling thread: with others running (serve --watch), a
+        # clean server process forks the workers instead.
+        context = multiprocessing.get_context(
+            "forkserver" if threading.active_count() > 1 else None
+        )
+        self.processes = processes
+        self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
             max_workers=processes, mp_context=context, initializer=_start_worker
-        ) as pool:
+        )
+        try:
+            # A pool starts its processes with its first task: this one, now.
+            self._pool.submit(int).result()
+        except _broken():
+            self._give_up()
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _give_up(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = None
+
+    def map(
+        self, function: Callable[[T], R], items: Iterable[T], *, chunk: int = 1, window: int = 4
+    ) -> Iterator[R]:
+        """``map(function, items)`` over the workers, results in input order. Items go to
+        a worker ``chunk`` at a time (fewer, larger messages), and at most ``window``
+        chunks per worker are in flight, so memory stays bounded however many items
+        there are."""
+        ahead = window * self.processes
+        batches = _batches(items, chunk)
+        pending: deque[tuple[tuple[T, ...], Future[list[R]]]] = deque()
+        unsent: list[tuple[T, ...]] = []
+        stopped: tuple[type[BaseException], ...] = (*_broken(), _Unavailable)
+        try:
+            if self._pool is None:
+                raise _Unavailable
             for batch in batches:
-                unsent = [batch]  # until the pool has it (submitting starts the workers)
-                pending.append((batch, pool.submit(_run, function, batch)))
+                unsent = [batch]  # until the pool has it
+                pending.append((batch, self._pool.submit(_run, function, batch)))
                 unsent = []
                 if len(pending) >= ahead:
                     yield from _first_done(pending)
             while pending:
                 yield from _first_done(pending)
-    except (OSError, BrokenProcessPool):
-        for batch in itertools.chain([batch for batch, _ in pending], unsent, batches):
-            yield from _run(function, batch)
+        except stopped:
+            self._give_up()
+            for batch in itertools.chain([batch for batch, _ in pending], unsent, batches):
+                yield from _run(function, batch)
+
+
+class _Unavailable(Exception):
+    """The workers could not be started, or one died: the work is done here."""
+
+
+def _broken() -> tuple[type[BaseException], ...]:
+    """What a pool raises when it cannot start a worker, or one died."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    return (OSError, BrokenProcessPool)
+
+
+def ordered_map(
+    function: Callable[[T], R],
+    items: Iterable[T],
+    processes: int | Workers,
+    *,
+    chunk: int = 1,
+    window: int = 4,
+) -> Iterator[R]:
+    """Workers.map, over ``processes`` workers started for it (or those given)."""
+    if isinstance(processes, Workers):
+        yield from processes.map(function, items, chunk=chunk, window=window)
+        return
+    with Workers(processes) as started:
+        yield from started.map(function, items, chunk=chunk, window=window)
 
 
 def _first_done(pending: deque[tuple[tuple[T, ...], Future[list[R]]]]) -> list[R]:

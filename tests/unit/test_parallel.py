@@ -7,7 +7,7 @@ import os
 import signal
 import threading
 
-from feedpub.parallel import ordered_map
+from feedpub.parallel import Workers, ordered_map
 
 
 def test_results_come_back_in_input_order() -> None:
@@ -71,6 +71,42 @@ def test_when_a_worker_dies_what_is_left_is_done_here(monkeypatch) -> None:  # t
     assert list(ordered_map(dies_in_a_worker, items, 2, chunk=2, window=2)) == [
         item * 2 for item in items
     ]
+
+
+def test_workers_serve_one_map_after_another() -> None:
+    with Workers(2) as workers:
+        assert list(workers.map(abs, [-1, -2, -3], chunk=2)) == [1, 2, 3]
+        assert list(workers.map(str, [4, 5], window=1)) == ["4", "5"]
+
+
+STATE = "as the workers were made"
+
+
+def state(_: int) -> str:
+    return STATE
+
+
+def test_workers_are_forked_when_made_not_when_first_used(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # What the caller comes to hold afterwards (a big build's stories) is not theirs.
+    import sys
+
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # forked
+    with Workers(2) as workers:
+        monkeypatch.setattr(sys.modules[__name__], "STATE", "changed later")
+        assert state(0) == "changed later"
+        assert list(workers.map(state, [1, 2])) == ["as the workers were made"] * 2
+
+
+def process_id(_: int) -> int:
+    return os.getpid()
+
+
+def test_after_a_worker_died_later_maps_are_done_here(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # forked, so PARENT is known
+    with Workers(2) as workers:
+        items = list(range(30))
+        assert list(workers.map(dies_in_a_worker, items, chunk=2)) == [i * 2 for i in items]
+        assert list(workers.map(process_id, [1, 2])) == [os.getpid()] * 2
 
 
 WORKER_SCRIPT = """

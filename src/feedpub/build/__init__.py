@@ -24,7 +24,7 @@ from feedpub.model import (
     Site,
     listing_of,
 )
-from feedpub.parallel import ordered_map, workers
+from feedpub.parallel import Workers, ordered_map, workers
 
 S = TypeVar("S")  # what a worker makes of a file it rendered (FeedBuild.staged)
 
@@ -57,16 +57,19 @@ class FeedBuild:
         read_body: Callable[[Article], str],
         unchanged: Callable[[str, str], bool],
         portable: Callable[[Listing], Article] | None = None,
+        pool: Workers | None = None,
     ) -> None:
         """``plans``: the feeds chosen (choose_feeds: all of them; an incremental run:
         those a change touches). ``portable``: ``fetch`` for other processes, if there
-        is one (LoadedArticles.portable)."""
+        is one (LoadedArticles.portable). ``pool``: workers to render with, if started
+        already."""
         self._site = site
         self._fetch = fetch
         self._portable = portable
         self._read_body = read_body
         self._plans = plans
         self._unchanged = unchanged
+        self._pool = pool
         self.digests: dict[str, str] = {}
         self.skipped: list[str] = []
 
@@ -98,7 +101,7 @@ class FeedBuild:
             else:
                 feeds.append(plan)
         yield from _files(feeds, archives, self._fetch, self._site, self._read_body,
-                          self._portable, stage)  # fmt: skip
+                          self._portable, stage, self._pool)  # fmt: skip
 
 
 PARALLEL_ARCHIVES = 24  # archive documents to render before a process pool pays off
@@ -112,6 +115,7 @@ def _files(
     read_body: Callable[[Article], str],
     portable: Callable[[Listing], Article] | None,
     stage: Callable[[FeedFile], S],
+    pool: Workers | None,
 ) -> Iterator[FeedFile | S]:
     """The feeds' files, then the archive documents', a month at a time; over several
     processes when there are many archive documents (a cold build of a big archive
@@ -121,7 +125,7 @@ def _files(
     from feedpub.build.archive import by_month, month_documents, month_files, resolve_month
 
     months = by_month(archives)
-    processes = workers()
+    processes = workers() if pool is None else pool.processes
     if len(archives) < PARALLEL_ARCHIVES or processes < 2:
         yield from feed_files(feeds, fetch, site, read_body)
         for month in months:
@@ -134,7 +138,7 @@ def _files(
         # Results are only names, so many may wait: while one worker renders the feeds
         # (the first job), the other goes on through the months instead of idling.
         window = 2 if stage is unstaged else 16
-        for files in ordered_map(job, jobs, processes, chunk=1, window=window):
+        for files in ordered_map(job, jobs, pool or processes, chunk=1, window=window):
             yield from files
         return
     yield from feed_files(feeds, fetch, site, read_body)
@@ -142,7 +146,7 @@ def _files(
     # 100,000 stories is megabytes of Articles going out and of bytes coming back.
     write = functools.partial(month_files, site=site, read_body=read_body)
     resolved = (resolve_month(month, fetch) for month in months)  # as they are needed
-    for written in ordered_map(write, resolved, processes, chunk=1, window=2):
+    for written in ordered_map(write, resolved, pool or processes, chunk=1, window=2):
         yield from written
 
 

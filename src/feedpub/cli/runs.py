@@ -8,6 +8,7 @@ and every feed file as it was written, is done after one walk of ``articles/``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import json
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from feedpub.load.index import LastRun, RecordIndex
     from feedpub.load.scan import Scan
     from feedpub.model import Site
+    from feedpub.parallel import Workers
     from feedpub.publish.local import WriteReport
 
 
@@ -81,21 +83,24 @@ def _full_run(
     output_key = str(output.resolve())
     if index is not None:
         index.save_run(output_key, None)  # a run killed from here on leaves no record
-    loaded = load_articles(articles, site, str(articles), progress, index, lead_text, scan)
-    if scan is not None:
-        scan.release_files()
-    known = index.feed_digests(output_key) if index else {}
+    with _workers_for(scan) as pool:
+        loaded = load_articles(articles, site, str(articles), progress, index, lead_text,
+                               scan, pool)  # fmt: skip
+        if scan is not None:
+            scan.release_files()
+        known = index.feed_digests(output_key) if index else {}
 
-    def unchanged(path: str, digest: str) -> bool:
-        # Skipped only while the files written last time are still exactly those.
-        return known.get(path) == (digest, files_stamp(output, path))
+        def unchanged(path: str, digest: str) -> bool:
+            # Skipped only while the files written last time are still exactly those.
+            return known.get(path) == (digest, files_stamp(output, path))
 
-    plans = choose_feeds(site, loaded.listings, moment)
-    built = FeedBuild(site, plans, loaded.fetch, read_body, unchanged, loaded.portable)
-    report = None
-    if not (strict and loaded.problems):  # --strict: nothing is written at all
-        stage = functools.partial(stage_file, output_dir=output)
-        report = write_files(built.staged(stage), output, kept=built.skipped)
+        plans = choose_feeds(site, loaded.listings, moment)
+        built = FeedBuild(site, plans, loaded.fetch, read_body, unchanged, loaded.portable,
+                          pool)  # fmt: skip
+        report = None
+        if not (strict and loaded.problems):  # --strict: nothing is written at all
+            stage = functools.partial(stage_file, output_dir=output)
+            report = write_files(built.staged(stage), output, kept=built.skipped)
     following = next_release(loaded.listings, moment)
     outcome = BuildOutcome(
         good=len(loaded.listings),
@@ -126,6 +131,22 @@ def _full_run(
                       json.dumps(scan.folders))  # fmt: skip
         index.save_run(output_key, run)
     return outcome
+
+
+def _workers_for(scan: Scan | None) -> contextlib.AbstractContextManager[Workers | None]:
+    """Worker processes for a big site's parse and render, started now: forked before
+    this process holds 100,000 stories, they do not share its pages, which it would
+    otherwise copy one by one as it sends them work. The modules they render with are
+    imported first, so that they share those."""
+    from feedpub.load.articles import PARALLEL_FROM
+    from feedpub.parallel import Workers, workers
+
+    if scan is None or len(scan.records) < PARALLEL_FROM or workers() < 2:
+        return contextlib.nullcontext()
+    from feedpub.build import archive, render, serialisers  # noqa: F401
+
+    serialisers()
+    return Workers(workers())
 
 
 def _unchanged_run(

@@ -18,7 +18,7 @@ from feedpub.errors import BuildError, Problem
 from feedpub.load.record import RecordResult, read_record
 from feedpub.load.scan import Scan, Stat, scan_records
 from feedpub.model import Article, Listing, Site, encode_article, listing_of
-from feedpub.parallel import ordered_map, workers
+from feedpub.parallel import Workers, ordered_map, workers
 
 
 class Outcome(NamedTuple):
@@ -81,13 +81,14 @@ def load_articles(
     index: RecordCache | None = None,
     lead: Callable[[str], str] | None = None,
     scan: Scan | None = None,
+    pool: Workers | None = None,
 ) -> LoadedArticles:
     """Read every record under ``articles_dir``; ``display_dir`` prefixes paths in messages.
     ``progress(done, total)`` is called after each record, for a progress bar. With an
     ``index``, a file whose size, mtime and inode are unchanged is not read again, and
     Articles stay in the index until fetched; without one they are held in memory.
     ``lead(body)`` sets each Article's lead (see read_record). ``scan``: the files, if
-    already found."""
+    already found. ``pool``: workers to parse with, if started already."""
     root = articles_dir.resolve()
     if scan is None:
         scan = scan_records(articles_dir, stats=index is not None)
@@ -107,7 +108,7 @@ def load_articles(
     keep = index is None  # else Articles go to the index, encoded by the workers
     read = functools.partial(_read_job, folder=articles_dir, prefix=prefix, root=root,
                              site=site, lead=lead, keep=keep)  # fmt: skip
-    for relative, record in zip(missing, _read_all(missing, read), strict=True):
+    for relative, record in zip(missing, _read_all(missing, read, pool), strict=True):
         outcomes[relative] = record.outcome
         stat = stats.get(relative)
         if index is not None and stat is not None:
@@ -179,16 +180,18 @@ def _fetch(
 PARALLEL_FROM = 2000  # records to parse before a second process pays for its start-up
 
 
-def _read_all(records: list[str], read: Callable[[str], Parsed]) -> Iterator[Parsed]:
+def _read_all(
+    records: list[str], read: Callable[[str], Parsed], pool: Workers | None
+) -> Iterator[Parsed]:
     """Every record read, in order; over several processes when there are many
     (parsing YAML is CPU-bound, and a cold build of a big archive parses every record).
     The workers also encode each Article: the main process only stores it."""
-    processes = workers()
+    processes = workers() if pool is None else pool.processes
     if len(records) < PARALLEL_FROM or processes < 2:
         yield from map(read, records)
         return
     # Only the relative paths go out: short strings pickle faster than Paths.
-    yield from ordered_map(read, records, processes, chunk=256)
+    yield from ordered_map(read, records, pool or processes, chunk=256)
 
 
 def _read_job(
