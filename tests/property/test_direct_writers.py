@@ -32,9 +32,9 @@ FEEDS_URL = "https://feeds.test.example/"
 
 def assert_same_both_ways(feed: Feed, feeds_url: str = FEEDS_URL) -> None:
     entries = feed.entries
-    rss = rss_file(feed, feeds_url, [rss_item(entry) for entry in entries])
-    atom = atom_file(feed, feeds_url, [atom_entry(entry) for entry in entries])
-    json = jsonfeed_file(feed, feeds_url, [json_item(entry) for entry in entries])
+    rss = rss_file(feed, feeds_url, [rss_item(entry).encode() for entry in entries])
+    atom = atom_file(feed, feeds_url, [atom_entry(entry).encode() for entry in entries])
+    json = jsonfeed_file(feed, feeds_url, [json_item(entry).encode() for entry in entries])
     assert rss == rss_file(feed, feeds_url)
     assert atom == atom_file(feed, feeds_url)
     assert json == jsonfeed_file(feed, feeds_url)

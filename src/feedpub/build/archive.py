@@ -22,9 +22,9 @@ from feedpub.model import Article, Entry, FeedFile, Listing, Site, archive_order
 
 class _Written(NamedTuple):
     entry: Entry
-    rss: str
-    atom: str
-    json: str
+    rss: bytes  # the items, UTF-8 (see spliced)
+    atom: bytes
+    json: bytes
 
 
 def by_month(plans: Iterable[FeedPlan]) -> list[list[FeedPlan]]:
@@ -89,6 +89,7 @@ class _MonthWriter:
         written = self._written.get(key)
         if written is None:
             entry = self._render.entry(article, notice, archive=True)
-            written = _Written(entry, rss_item(entry), atom_entry(entry), json_item(entry))
+            items = (rss_item(entry), atom_entry(entry), json_item(entry))
+            written = _Written(entry, *(item.encode("utf-8") for item in items))
             self._written[key] = written
         return written

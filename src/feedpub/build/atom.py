@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from feedpub.build import _feedgen, vocabulary
 from feedpub.build._feedgen import Element, sub_element
 from feedpub.build.render import image_title
+from feedpub.build.spliced import spliced
 from feedpub.build.vocabulary import ATOM, FEEDPUB, XML_LANG
 from feedpub.build.xmlwriter import DECLARATION, attribute, element, leaf
 from feedpub.model import Entry, Feed, FeedFile, Person, file_in
@@ -16,11 +18,11 @@ MEDIA_TYPE = "application/atom+xml; charset=utf-8"
 NAMESPACES = {"feedpub": FEEDPUB}
 
 
-def atom_file(feed: Feed, feeds_url: str, entries: Sequence[str] | None = None) -> FeedFile:
-    """The feed through feedgen; with ``entries`` (atom_entry of each, in order) the same
-    bytes written directly, as archive documents are."""
+def atom_file(feed: Feed, feeds_url: str, entries: Sequence[bytes] | None = None) -> FeedFile:
+    """The feed through feedgen; with ``entries`` (atom_entry of each, in order, in
+    UTF-8) the same bytes written directly, as archive documents are."""
     if entries is not None:
-        content = atom_text(feed, feeds_url, entries).encode("utf-8")
+        content = spliced(functools.partial(atom_text, feed, feeds_url), entries, "\n")
         return FeedFile(path=feed.file_path(FILENAME), content=content, media_type=MEDIA_TYPE)
 
     def url_of(path: str) -> str:

@@ -7,12 +7,14 @@ the spec asks extensions to ("keys that start with an underscore").
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator, Sequence
 from json.encoder import encode_basestring as _encode_string
 from typing import Any
 
 from feedpub.build.render import image_title
+from feedpub.build.spliced import spliced
 from feedpub.model import Agency, Entry, Feed, FeedFile, Image, Person, file_in
 
 FILENAME = "feed.json"
@@ -23,9 +25,18 @@ EXTENSION_ABOUT = "https://feedpub.org/ns/1.0"
 JSON = dict[str, Any]
 
 
-def jsonfeed_file(feed: Feed, feeds_url: str, items: Sequence[str] | None = None) -> FeedFile:
-    """``items``: json_item of each entry, in order, when already written (archive
-    documents write each story's item once for every document it is in)."""
+def jsonfeed_file(feed: Feed, feeds_url: str, items: Sequence[bytes] | None = None) -> FeedFile:
+    """``items``: json_item of each entry, in order, in UTF-8, when already written
+    (archive documents write each story's item once for every document it is in)."""
+    if items is not None:
+        write = functools.partial(_text, feed, feeds_url)
+        content = spliced(write, items, "," + _ITEM_NEWLINE)
+    else:
+        content = _text(feed, feeds_url, None).encode("utf-8")
+    return FeedFile(path=feed.file_path(FILENAME), content=content, media_type=MEDIA_TYPE)
+
+
+def _text(feed: Feed, feeds_url: str, items: Sequence[str] | None) -> str:
     document: JSON = {
         "version": VERSION,
         "title": feed.title,
@@ -63,10 +74,7 @@ def jsonfeed_file(feed: Feed, feeds_url: str, items: Sequence[str] | None = None
             "current": _url(feeds_url, feed.current or ""),
             "newer": _url(feeds_url, feed.next_archive) if feed.next_archive else None,
         })  # fmt: skip
-    text = pretty_json(document) + "\n"
-    return FeedFile(
-        path=feed.file_path(FILENAME), content=text.encode("utf-8"), media_type=MEDIA_TYPE
-    )
+    return pretty_json(document) + "\n"
 
 
 def pretty_json(value: object) -> str:

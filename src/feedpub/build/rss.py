@@ -7,6 +7,7 @@ Media RSS for the photo and its credit, ``atom:updated`` on corrected stories.
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -14,6 +15,7 @@ from datetime import datetime
 from feedpub.build import _feedgen, vocabulary
 from feedpub.build._feedgen import Element, sub_element
 from feedpub.build.render import image_title
+from feedpub.build.spliced import spliced
 from feedpub.build.vocabulary import ATOM, CONTENT, DC, FEEDPUB, MEDIA
 from feedpub.build.xmlwriter import DECLARATION, attribute, element, leaf, text
 from feedpub.model import Entry, Feed, FeedFile, Image, file_in
@@ -23,11 +25,11 @@ MEDIA_TYPE = "application/rss+xml; charset=utf-8"
 NAMESPACES = {"dc": DC, "media": MEDIA, "feedpub": FEEDPUB}
 
 
-def rss_file(feed: Feed, feeds_url: str, items: Sequence[str] | None = None) -> FeedFile:
-    """The feed through feedgen; with ``items`` (rss_item of each entry, in order) the
-    same bytes written directly, as archive documents are."""
+def rss_file(feed: Feed, feeds_url: str, items: Sequence[bytes] | None = None) -> FeedFile:
+    """The feed through feedgen; with ``items`` (rss_item of each entry, in order, in
+    UTF-8) the same bytes written directly, as archive documents are."""
     if items is not None:
-        content = rss_text(feed, feeds_url, items).encode("utf-8")
+        content = spliced(functools.partial(rss_text, feed, feeds_url), items, "\n")
         return FeedFile(path=feed.file_path(FILENAME), content=content, media_type=MEDIA_TYPE)
 
     def channel_hook(channel: Element) -> None:
