@@ -156,10 +156,33 @@ def test_enclosure_length_is_zero_when_unknown() -> None:
     assert item.find("enclosure").get("length") == "0"  # type: ignore[union-attr]
 
 
+def in_scope_language(element: etree._Element) -> str | None:
+    """The xml:lang that applies to ``element``: its own, or its nearest ancestor's."""
+    for node in (element, *element.iterancestors()):
+        language = node.get("{http://www.w3.org/XML/1998/namespace}lang")
+        if language is not None:
+            return language
+    return None
+
+
 def test_atom_entry_language_and_source() -> None:
-    entry = atom(combined(make_article(language="fa", agency="EWS"))).find(f"{ATOM}entry")
+    document = atom(combined(make_article(language="fa", agency="EWS")))
+    entry = document.find(f"{ATOM}entry")
     assert entry is not None
-    assert entry.get("{http://www.w3.org/XML/1998/namespace}lang") == "fa"
+    feed_language = in_scope_language(document)
+    assert feed_language != "fa"
+    # The story's words are in its language; the labels around them in the site's.
+    languages = {
+        child.tag.split("}")[1]: in_scope_language(child)
+        for child in entry
+        if child.tag != f"{ATOM}link"
+    }
+    assert languages == {
+        "id": feed_language, "title": "fa", "updated": feed_language,
+        "author": feed_language, "content": "fa", "summary": "fa",
+        "category": feed_language, "published": feed_language, "rights": feed_language,
+        "source": feed_language, "dateline": "fa", "agency": feed_language,
+    }  # fmt: skip
     assert entry.findtext(f"{ATOM}source/{ATOM}title") == "Eurasia Wire Service"
     assert entry.findtext(f"{ATOM}rights") == "Copyright Eurasia Wire Service. Used under licence."
 

@@ -44,9 +44,16 @@ def atom_file(feed: Feed, feeds_url: str, entries: Sequence[bytes] | None = None
     return FeedFile(path=feed.file_path(FILENAME), content=content, media_type=MEDIA_TYPE)
 
 
+# The elements that hold the story's own words. xml:lang on the entry would also label
+# the words around them, in the site's language (category labels, the agency's name).
+STORY_TEXT = ("title", "content", "summary")
+
+
 def _extend_entry(element: Element, entry: Entry) -> None:
     if entry.language:
-        element.set(XML_LANG, entry.language)
+        for child in element:
+            if child.tag in STORY_TEXT:
+                child.set(XML_LANG, entry.language)
     # RFC 4287 §4.2.7; written here because feedgen drops rel/type/length on entry links.
     # feedgen builds Atom elements without a namespace under a default xmlns attribute,
     # so ours are plain "link" too (a namespaced one would get a stray ns0: prefix).
@@ -62,7 +69,9 @@ def _extend_entry(element: Element, entry: Entry) -> None:
             length=str(image.length or ""),
             title=image_title(image) or "",
         )
-    vocabulary.add_dateline(element, entry)
+    dateline = vocabulary.add_dateline(element, entry)
+    if entry.language:
+        dateline.set(XML_LANG, entry.language)
     vocabulary.add_agency(element, entry.agency)
 
 
@@ -106,18 +115,18 @@ def atom_text(feed: Feed, feeds_url: str, entries: Sequence[str]) -> str:
 
 def atom_entry(entry: Entry) -> str:
     """One ``<entry>`` as it stands in a feed, newline-free at its ends."""
-    language = f' xml:lang="{attribute(entry.language)}"' if entry.language else ""
+    language = (("xml:lang", entry.language),) if entry.language else ()
     lines = [
-        f"  <entry{language}>",
+        "  <entry>",
         leaf(2, "id", entry.id),
-        leaf(2, "title", entry.title),
+        element(2, "title", entry.title, *language),
         leaf(2, "updated", entry.updated.isoformat()),
     ]
     for author in entry.authors:
         lines += _author(2, author)
     lines += [
-        element(2, "content", entry.content_html or None, ("type", "html")),
-        element(2, "summary", entry.summary or None),
+        element(2, "content", entry.content_html or None, ("type", "html"), *language),
+        element(2, "summary", entry.summary or None, *language),
     ]
     lines += [
         element(2, "category", None, ("term", category.term), ("scheme", category.scheme),
@@ -146,7 +155,7 @@ def atom_entry(entry: Entry) -> str:
                     ("title", image_title(image)))
         )  # fmt: skip
     lines += [
-        vocabulary.dateline_line(2, entry),
+        vocabulary.dateline_line(2, entry, *language),
         vocabulary.agency_line(2, agency),
         "  </entry>",
     ]

@@ -35,8 +35,8 @@ def add_agency(parent: Element, agency: Agency) -> None:
     )
 
 
-def add_dateline(parent: Element, entry: Entry) -> None:
-    sub_element(
+def add_dateline(parent: Element, entry: Entry) -> Element:
+    return sub_element(
         parent,
         f"{{{FEEDPUB}}}dateline",
         entry.dateline_text,
@@ -57,8 +57,8 @@ def agency_line(depth: int, agency: Agency) -> str:
     )
 
 
-def dateline_line(depth: int, entry: Entry) -> str:
-    """add_dateline's element as text (xmlwriter)."""
+def dateline_line(depth: int, entry: Entry, *more: tuple[str, str | None]) -> str:
+    """add_dateline's element as text (xmlwriter); ``more``: attributes set after."""
     return element(
         depth,
         "feedpub:dateline",
@@ -66,6 +66,7 @@ def dateline_line(depth: int, entry: Entry) -> str:
         ("city", entry.dateline.city),
         ("country", entry.dateline.country),
         ("agency", entry.agency.abbreviation),
+        *more,
     )
 
 
