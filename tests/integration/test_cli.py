@@ -350,6 +350,21 @@ def test_serve_says_when_there_is_nothing_to_serve_yet(site_folder: SiteFolder) 
     ) in stderr.splitlines()
 
 
+def test_report_options_given_together_are_a_usage_error(site_folder: SiteFolder) -> None:
+    site_folder.add("a.md", record())
+    for options in (("-q", "-v"), ("--json", "-q"), ("--json", "-v")):
+        result = build(site_folder, *options)
+        assert result.exit_code == 2, options
+        assert f"{options[0]} and {options[1]} cannot be used together: choose one" in (
+            result.output
+        )
+        assert not site_folder.output.exists()  # said before anything was built
+    result = CliRunner().invoke(main, ["publish", "--config", str(site_folder.config),
+                                       "--output", str(site_folder.output), "-q", "-v"])  # fmt: skip
+    assert result.exit_code == 2
+    assert "-q and -v cannot be used together" in result.output
+
+
 def test_json_says_why_a_run_stopped(site_folder: SiteFolder) -> None:
     # A monitor that reads --json gets a document on the runs that end early too.
     site_folder.add("a.md", record())

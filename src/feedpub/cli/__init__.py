@@ -127,6 +127,7 @@ def build(
     from feedpub.load import load_site
     from feedpub.publish.lock import run_lock
 
+    _one_report_mode(as_json=as_json, quiet=quiet, verbose=verbose)
     with _exits(as_json=as_json):
         site = load_site(config, articles)  # a config error stops before anything is created
         moment = _parse_now(now, site)
@@ -180,6 +181,7 @@ def publish(
     from feedpub.publish.lock import run_lock
     from feedpub.publish.run import publish_output
 
+    _one_report_mode(as_json=as_json, quiet=quiet, verbose=verbose)
     with _exits(as_json=as_json):
         site = load_config(config)
         chosen = _chosen_targets(site, targets)  # the command line first, as build does
@@ -276,6 +278,16 @@ def serve(config: Path, articles: Path, output: Path, host: str, port: int, watc
             )
         with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
+
+
+def _one_report_mode(*, as_json: bool, quiet: bool, verbose: bool) -> None:
+    """--json, -q and -v each say how to report: given together, one would silently win."""
+    given = [name for name, on in (("--json", as_json), ("-q", quiet), ("-v", verbose)) if on]
+    if len(given) > 1:
+        raise click.UsageError(
+            f"{' and '.join(given)} cannot be used together: choose one",
+            ctx=click.get_current_context(silent=True),
+        )
 
 
 def _chosen_targets(site: Site, names: tuple[str, ...]) -> tuple[Target, ...]:
