@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from feedpub.cli import main
+from feedpub.cli import EXIT_OK, main
 from feedpub.load import load_articles, load_site
 from support.sites import SiteFolder, record
 
@@ -185,3 +185,23 @@ def test_a_name_that_is_not_utf8_is_one_line_and_the_rest_is_built(
     checked = CliRunner().invoke(main, ["check", "--config", str(site_folder.config),
                                         "--articles", str(site_folder.articles), "--now", NOW])  # fmt: skip
     assert (checked.exit_code, checked.stderr) == (EXIT_REJECTED, expected)
+
+
+def test_a_name_that_is_not_utf8_added_with_an_edit_is_reported(site_folder: SiteFolder) -> None:
+    # An edit alone is built incrementally; the new name beside it must still be said.
+    site_folder.add("good.md", record(id="good", sections="[politics, world, photo]"))
+    site_folder.add("other.md", record(id="other", headline="Before"))
+    command = ["build", "--config", str(site_folder.config), "--articles",
+               str(site_folder.articles), "--output", str(site_folder.output), "--now", NOW]  # fmt: skip
+    assert CliRunner().invoke(main, command).exit_code == EXIT_OK
+    site_folder.add("other.md", record(id="other", headline="After"))
+    with open(bytes(site_folder.articles) + b"/caf\xe9.md", "w", encoding="utf-8") as stream:
+        stream.write(record(id="cafe"))
+    expected = (
+        f"{site_folder.articles}/caf\\xe9.md: the name is not UTF-8, so it is not read. "
+        "Rename it in UTF-8 (convmv does it for a whole folder).\n"
+    )
+    for run in ("the edit", "nothing changed"):
+        result = CliRunner().invoke(main, command)
+        assert (result.exit_code, result.stderr) == (EXIT_REJECTED, expected), run
+    assert b"After" in (site_folder.output / "rss.xml").read_bytes()

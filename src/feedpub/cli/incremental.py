@@ -91,6 +91,8 @@ def _find_change(
     folders = {f for f in before.keys() | now.keys() if before.get(f) != now.get(f)}
     if not folders or len(folders) > MAX_FOLDERS:
         return None
+    if scan.bad_names:  # a name that is not UTF-8 is a rejected file: the full run says so
+        return None
     stored = index.rows_in_folders(folders)
     present = scan.in_folders(folders)
     changed = sorted(p for p, stat in present.items() if p not in stored or stored[p][0] != stat)
