@@ -205,3 +205,25 @@ def test_a_name_that_is_not_utf8_added_with_an_edit_is_reported(site_folder: Sit
         result = CliRunner().invoke(main, command)
         assert (result.exit_code, result.stderr) == (EXIT_REJECTED, expected), run
     assert b"After" in (site_folder.output / "rss.xml").read_bytes()
+
+
+def test_a_story_named_md_in_capitals_or_markdown_is_one_line_each(
+    site_folder: SiteFolder,
+) -> None:
+    # An editor's story.MD or story.markdown was silently never published.
+    site_folder.add("good.md", record(id="good"))
+    site_folder.add("politics/Budget.MD", record(id="budget"))
+    site_folder.add("talks.markdown", record(id="talks"))
+    site_folder.add("README.MD", "Notes for the desk, not a story.")
+    expected = (
+        f"{site_folder.articles}/politics/Budget.MD: the name ends in '.MD', so it is not "
+        "read: records end in '.md' (lower case). Rename it to Budget.md.\n"
+        f"{site_folder.articles}/talks.markdown: the name ends in '.markdown', so it is not "
+        "read: records end in '.md' (lower case). Rename it to talks.md.\n"
+    )
+    command = ["build", "--config", str(site_folder.config), "--articles",
+               str(site_folder.articles), "--output", str(site_folder.output), "--now", NOW]  # fmt: skip
+    for run in ("first", "nothing changed"):
+        result = CliRunner().invoke(main, command)
+        assert (result.exit_code, result.stderr) == (EXIT_REJECTED, expected), run
+    assert b":good<" in (site_folder.output / "rss.xml").read_bytes()

@@ -68,16 +68,38 @@ def test_names_that_are_not_utf8_are_left_out_and_named_escaped_by_both_walks(
         Path(os.fsdecode(root + folder + b"/caf\xe9.md")).write_text("x")
     os.mkdir(root + b"/world/2026/d\xe9p\xeache")
     Path(os.fsdecode(root + b"/world/2026/notes\xe9.txt")).write_text("not a record: not reported")
-    expected = ["caf\\xe9.md", "photo/2025/caf\\xe9.md", "world/2026/caf\\xe9.md",
-                "world/2026/d\\xe9p\\xeache"]  # fmt: skip
+    expected = [(name, scan.NOT_UTF8) for name in (
+        "caf\\xe9.md", "photo/2025/caf\\xe9.md", "world/2026/caf\\xe9.md",
+        "world/2026/d\\xe9p\\xeache",
+    )]  # fmt: skip
     alone = scan_records(articles)
     monkeypatch.setattr(scan, "FORK_FROM", 1)
     split = scan_records(articles)
-    assert alone.bad_names == split.bad_names == expected
+    assert alone.unread == split.unread == expected
     assert not [path for path in alone.records if not path.isascii()]
     assert alone.digest == split.digest
     os.unlink(root + b"/photo/2025/caf\xe9.md")
     assert scan_records(articles).digest != alone.digest  # a bad name counts as a file
+
+
+def test_a_story_file_not_named_md_is_left_out_and_named_by_both_walks(
+    articles: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    for name in ("story.MD", "photo/2025/story.markdown", "world/2026/Story.Md",
+                 "world/2026/README.MD", "world/2026/notes.txt", "world/2026/photo.jpg"):  # fmt: skip
+        (articles / name).write_text("x")
+    alone = scan_records(articles)
+    monkeypatch.setattr(scan, "FORK_FROM", 1)
+    split = scan_records(articles)
+    expected = [(name, scan.NOT_MD) for name in (
+        "photo/2025/story.markdown", "story.MD", "world/2026/Story.Md",
+    )]  # fmt: skip
+    assert alone.unread == split.unread == expected
+    assert not [path for path in alone.records if not path.endswith(".md")]
+    assert alone.digest == split.digest
+    (articles / "story.MD").rename(articles / "story.md")
+    renamed = scan_records(articles)
+    assert "story.md" in renamed.records and renamed.digest != alone.digest
 
 
 def test_the_digest_changes_with_any_record_file(articles: Path) -> None:

@@ -91,7 +91,7 @@ def _find_change(
     folders = {f for f in before.keys() | now.keys() if before.get(f) != now.get(f)}
     if not folders or len(folders) > MAX_FOLDERS:
         return None
-    if scan.bad_names:  # a name that is not UTF-8 is a rejected file: the full run says so
+    if scan.unread:  # a file left out for its name is rejected: the full run says so
         return None
     stored = index.rows_in_folders(folders)
     present = scan.in_folders(folders)

@@ -16,7 +16,7 @@ from typing import NamedTuple, Protocol
 
 from feedpub.errors import BuildError, Problem
 from feedpub.load.record import RecordResult, read_record
-from feedpub.load.scan import Scan, Stat, scan_records
+from feedpub.load.scan import NOT_MD, Scan, Stat, scan_records
 from feedpub.model import Article, Listing, Site, encode_article, listing_of
 from feedpub.parallel import Workers, ordered_map, workers
 
@@ -125,15 +125,23 @@ def load_articles(
         articles_dir, site, display_dir, reader, lead, {}
     )  # fmt: skip
     results = ((prefix + relative, outcomes[relative]) for relative in records)
-    unreadable = ((prefix + name, _bad_name(prefix + name)) for name in scan.bad_names)
+    unreadable = ((prefix + name, _unread(prefix + name, why)) for name, why in scan.unread)
     return combine_results(itertools.chain(results, unreadable), fetch, portable)
 
 
-def _bad_name(display: str) -> Outcome:
-    problem = Problem(
-        display, None, None, "the name is not UTF-8, so it is not read",
-        "Rename it in UTF-8 (convmv does it for a whole folder)",
-    )  # fmt: skip
+def _unread(display: str, why: str) -> Outcome:
+    """The one line for a file left out for its name (see scan.Unread)."""
+    if why == NOT_MD:
+        stem, _, suffix = display.rpartition(".")
+        problem = Problem(
+            display, None, None, f"the name ends in '.{suffix}', so it is not read: records "
+            "end in '.md' (lower case)", f"Rename it to {stem.rpartition('/')[2]}.md",
+        )  # fmt: skip
+    else:
+        problem = Problem(
+            display, None, None, "the name is not UTF-8, so it is not read",
+            "Rename it in UTF-8 (convmv does it for a whole folder)",
+        )  # fmt: skip
     return Outcome(None, (problem,), None)
 
 

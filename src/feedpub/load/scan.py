@@ -11,6 +11,7 @@ import contextlib
 import functools
 import gc
 import hashlib
+import json
 import marshal
 import os
 import threading
@@ -22,10 +23,15 @@ from pathlib import Path
 # permissions, its mtime set back by hand, or what a link leads to do (a rename or
 # chmod sets ctime), which mtime and size alone miss.
 Stat = tuple[int, int, int, int]
-# The folder, its prefix in paths, its record names, and the names in it that are not
-# UTF-8 (shown escaped: such a path could be neither stored nor printed).
-Folder = tuple[str, str, list[str], list[str]]
-Found = tuple[str, list[tuple[str, "Stat | None"]], list[str]]  # prefix, stats, bad names
+# A file or folder left out and reported: its relative path, and why (NOT_UTF8: the
+# name is shown escaped, as such a path could be neither stored nor printed; NOT_MD: a
+# story file named story.MD or story.markdown, which an editor meant as a record).
+Unread = tuple[str, str]
+NOT_UTF8, NOT_MD = "not utf-8", "not .md"
+# The folder, its prefix in paths, its record names, and what in it is left out.
+Folder = tuple[str, str, list[str], list[Unread]]
+Found = tuple[str, list[tuple[str, "Stat | None"]], list[Unread]]  # prefix, stats, left out
+MISNAMED = (".md", ".markdown")  # lower-cased: a record whose name is not quite right
 FORK_FROM = 8  # folders two levels down (e.g. section/year) before a fork pays off
 RACY_NS = 2_000_000_000  # a file modified this shortly before a scan is read again next time
 
@@ -46,10 +52,13 @@ class Scan:
         # with a racy file gets one that no later scan repeats. marshal: the fastest
         # stable bytes for a list of tuples (a Python upgrade that changed them, or a
         # file system that listed a folder in another order, would cost one full run).
+        # Not for what is left out, usually nothing: marshal marks an object referred
+        # to more than once, such as the reason shared by every Unread, so its bytes
+        # would differ between a list walked here and one received from the child.
         self.folders = {
             prefix: f"racy {started_ns}"
             if max((s[1] for _, s in entries if s), default=0) >= self._racy_from
-            else hashlib.sha256(marshal.dumps((entries, bad))).hexdigest()
+            else hashlib.sha256(marshal.dumps(entries) + json.dumps(bad).encode()).hexdigest()
             for prefix, entries, bad in found
         }
         self.digest = hashlib.sha256(marshal.dumps(sorted(self.folders.items()))).hexdigest()
@@ -90,9 +99,9 @@ class Scan:
         return {path: stat for _, entries, _ in self._files() for path, stat in entries}
 
     @property
-    def bad_names(self) -> list[str]:
-        """Files and folders whose names are not UTF-8, as relative paths with the bad
-        bytes escaped (\\xe9): left out, and reported."""
+    def unread(self) -> list[Unread]:
+        """Files and folders left out for their names, and why (see Unread): each is
+        reported as a rejected file."""
         return sorted(name for _, _, bad in self._files() for name in bad)
 
 
@@ -146,7 +155,7 @@ def _walk(
     """The record names of ``folder`` and of every folder under it; at ``depth`` levels
     down, folders are put in ``deeper`` instead of being walked."""
     names: list[str] = []
-    bad: list[str] = []
+    bad: list[Unread] = []
     folders.append((folder, prefix, names, bad))
     try:
         entries = list(os.scandir(folder))
@@ -158,15 +167,18 @@ def _walk(
             continue
         if not (name.isascii() or _is_utf8(name)):
             if entry.is_dir(follow_symlinks=False) or name.endswith(".md"):
-                bad.append(escaped(prefix + name))
+                bad.append((escaped(prefix + name), NOT_UTF8))
             continue
         if entry.is_dir(follow_symlinks=False):
             if depth == 0 and deeper is not None:
                 deeper.append((f"{folder}/{name}", f"{prefix}{name}/"))
             else:
                 _walk(f"{folder}/{name}", f"{prefix}{name}/", folders, depth - 1, deeper)
-        elif name.endswith(".md") and name.lower() != "readme.md":
-            names.append(name)
+        elif name.endswith(".md"):
+            if name.lower() != "readme.md":
+                names.append(name)
+        elif name.lower().endswith(MISNAMED) and not name.lower().startswith("readme."):
+            bad.append((prefix + name, NOT_MD))
 
 
 def _is_utf8(name: str) -> bool:
