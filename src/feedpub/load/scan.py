@@ -58,7 +58,7 @@ class Scan:
         self.folders = {
             prefix: f"racy {started_ns}"
             if max((s[1] for _, s in entries if s), default=0) >= self._racy_from
-            else hashlib.sha256(marshal.dumps(entries) + json.dumps(bad).encode()).hexdigest()
+            else _digest(marshal.dumps(entries), json.dumps(bad).encode())
             for prefix, entries, bad in found
         }
         self.digest = hashlib.sha256(marshal.dumps(sorted(self.folders.items()))).hexdigest()
@@ -103,6 +103,13 @@ class Scan:
         """Files and folders left out for their names, and why (see Unread): each is
         reported as a rejected file."""
         return sorted(name for _, _, bad in self._files() for name in bad)
+
+
+def _digest(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    return digest.hexdigest()
 
 
 @contextlib.contextmanager
