@@ -245,6 +245,9 @@ class RecordIndex:
         self._flush()
         gone = [(path,) for path in self._rows if path not in paths]
         self._write_records("DELETE FROM records WHERE path = ?", gone)
+        # The rows as read are not needed again (read anew if they are): a big build
+        # has better use for their memory while it renders.
+        self._loaded = None
 
     def _write_records(self, statement: str, rows: Sequence[tuple[object, ...]]) -> None:
         """_write, for the records table. The first change a run makes to the records
