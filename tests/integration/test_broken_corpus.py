@@ -227,3 +227,27 @@ def test_a_story_named_md_in_capitals_or_markdown_is_one_line_each(
         result = CliRunner().invoke(main, command)
         assert (result.exit_code, result.stderr) == (EXIT_REJECTED, expected), run
     assert b":good<" in (site_folder.output / "rss.xml").read_bytes()
+
+
+def test_a_link_to_a_folder_is_a_warning_every_run(site_folder: SiteFolder, tmp_path: Path) -> None:
+    # Not entered (a link could lead anywhere, or loop), and no longer in silence.
+    site_folder.add("good.md", record(id="good"))
+    elsewhere = tmp_path / "shared-desk"
+    elsewhere.mkdir()
+    (elsewhere / "story.md").write_text(record(id="elsewhere"))
+    (site_folder.articles / "shared").symlink_to(elsewhere)
+    warning = (
+        f"{site_folder.articles}/shared: a link to a folder is not followed, so no record in "
+        "it is read. Move the folder into the articles folder to publish them\n"
+    )
+    command = ["build", "--config", str(site_folder.config), "--articles",
+               str(site_folder.articles), "--output", str(site_folder.output), "--now", NOW]  # fmt: skip
+    for run in ("first", "nothing changed"):
+        result = CliRunner().invoke(main, command)
+        assert (result.exit_code, result.stderr) == (EXIT_OK, warning), run
+    cold = CliRunner().invoke(main, [*command, "--cache", str(tmp_path / "new-cache")])
+    assert (cold.exit_code, cold.stderr) == (EXIT_OK, warning)
+    checked = CliRunner().invoke(main, ["check", "--config", str(site_folder.config),
+                                        "--articles", str(site_folder.articles), "--now", NOW])  # fmt: skip
+    assert (checked.exit_code, checked.stderr) == (EXIT_OK, warning)
+    assert b":elsewhere<" not in (site_folder.output / "rss.xml").read_bytes()

@@ -102,6 +102,24 @@ def test_a_story_file_not_named_md_is_left_out_and_named_by_both_walks(
     assert "story.md" in renamed.records and renamed.digest != alone.digest
 
 
+def test_a_link_to_a_folder_is_not_entered_and_is_named_by_both_walks(
+    articles: Path, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "story.md").write_text("x")
+    (articles / "old").symlink_to(elsewhere)
+    (articles / "photo/2025/older").symlink_to(elsewhere)
+    (articles / "world/2026/gone").symlink_to(tmp_path / "nothing")  # broken: not a folder
+    alone = scan_records(articles)
+    monkeypatch.setattr(scan, "FORK_FROM", 1)
+    split = scan_records(articles)
+    assert alone.linked_folders == split.linked_folders == ["old", "photo/2025/older"]
+    assert alone.unread == split.unread == []  # a warning, not a rejected file
+    assert not [path for path in alone.records if "story.md" in path]
+    assert alone.digest == split.digest
+
+
 def test_the_digest_changes_with_any_record_file(articles: Path) -> None:
     before = scan_records(articles).digest
     assert scan_records(articles).digest == before

@@ -209,17 +209,22 @@ def check(config: Path, articles: Path, now: str | None) -> None:
     from feedpub.build.lead import lead_text
     from feedpub.build.select import choose_feeds
     from feedpub.load import load_articles, load_site, read_body
+    from feedpub.load.articles import folder_warnings
+    from feedpub.load.scan import scan_records
 
     with _exits():
         site = load_site(config, articles)
         moment = _parse_now(now, site)
-        loaded = load_articles(articles, site, str(articles), lead=lead_text)
+        scan = scan_records(articles, stats=False)
+        warnings = folder_warnings(scan, str(articles))
+        loaded = load_articles(articles, site, str(articles), lead=lead_text, scan=scan)
         plans = choose_feeds(site, loaded.listings, moment)
         built = FeedBuild(site, plans, loaded.fetch, read_body, lambda path, digest: False)
         for _ in built:  # every feed is built and checked, one at a time, and dropped
             pass
     for problem in loaded.problems:
         click.echo(str(problem), err=True)
+    _echo_lines(list(warnings), err=True)
     line = (f"Checked {records(len(loaded.listings) + loaded.rejected)}: "
             f"{len(loaded.listings)} good, {built.feeds} files would be built.")  # fmt: skip
     if loaded.rejected:

@@ -42,22 +42,27 @@ def run_build(
     """Load the records, build and write; raises FeedpubError, never exits (serve --watch
     uses it too)."""
     from feedpub.cli.incremental import incremental_run
+    from feedpub.load.articles import folder_warnings
     from feedpub.load.index import RecordIndex
     from feedpub.load.scan import scan_records
 
     if cache is None:
-        return _full_run(site, articles, output, moment, strict, progress, None, None)
+        scan = scan_records(articles, stats=False)
+        warnings = folder_warnings(scan, str(articles))  # before the load releases the scan
+        built = _full_run(site, articles, output, moment, strict, progress, None, scan)
+        return dataclasses.replace(built, warnings=warnings)
     index = RecordIndex.for_site(cache, site, articles)
     try:
         scan = scan_records(articles)
+        warnings = folder_warnings(scan, str(articles))
         outcome = _unchanged_run(index, scan, output, moment, strict)
         if outcome is None:
             outcome = incremental_run(site, articles, output, moment, index, scan)
         if outcome is None:
             outcome = _full_run(site, articles, output, moment, strict, progress, index, scan)
         if index.problem is not None:
-            outcome = dataclasses.replace(outcome, warnings=(index.problem,))
-        return outcome
+            warnings += (index.problem,)
+        return dataclasses.replace(outcome, warnings=warnings)
     finally:
         index.close()
 

@@ -129,6 +129,18 @@ def load_articles(
     return combine_results(itertools.chain(results, unreadable), fetch, portable)
 
 
+def folder_warnings(scan: Scan, display_dir: str) -> tuple[str, ...]:
+    """One line for each link to a folder under ``articles/``: not entered, so the
+    records behind it are not read. A warning, not a rejected file: a site may link a
+    folder on purpose, and exit 1 on every run would hide real rejections."""
+    prefix = display_dir.rstrip("/") + "/"
+    return tuple(
+        f"{prefix}{name}: a link to a folder is not followed, so no record in it is read. "
+        "Move the folder into the articles folder to publish them"
+        for name in scan.linked_folders
+    )
+
+
 def _unread(display: str, why: str) -> Outcome:
     """The one line for a file left out for its name (see scan.Unread)."""
     if why == NOT_MD:

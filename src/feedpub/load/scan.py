@@ -28,6 +28,7 @@ Stat = tuple[int, int, int, int]
 # story file named story.MD or story.markdown, which an editor meant as a record).
 Unread = tuple[str, str]
 NOT_UTF8, NOT_MD = "not utf-8", "not .md"
+LINKED = "linked folder"  # not entered (see scan_records): a warning, not a rejected file
 # The folder, its prefix in paths, its record names, and what in it is left out.
 Folder = tuple[str, str, list[str], list[Unread]]
 Found = tuple[str, list[tuple[str, "Stat | None"]], list[Unread]]  # prefix, stats, left out
@@ -102,7 +103,12 @@ class Scan:
     def unread(self) -> list[Unread]:
         """Files and folders left out for their names, and why (see Unread): each is
         reported as a rejected file."""
-        return sorted(name for _, _, bad in self._files() for name in bad)
+        return sorted(item for _, _, bad in self._files() for item in bad if item[1] != LINKED)
+
+    @property
+    def linked_folders(self) -> list[str]:
+        """Links to folders, which are not entered: relative paths."""
+        return sorted(name for _, _, bad in self._files() for name, why in bad if why == LINKED)
 
 
 def _digest(*parts: bytes) -> str:
@@ -186,6 +192,15 @@ def _walk(
                 names.append(name)
         elif name.lower().endswith(MISNAMED) and not name.lower().startswith("readme."):
             bad.append((prefix + name, NOT_MD))
+        elif entry.is_symlink() and _leads_to_folder(entry):
+            bad.append((prefix + name, LINKED))
+
+
+def _leads_to_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # follows the link: one stat, for links only
+    except OSError:
+        return False
 
 
 def _is_utf8(name: str) -> bool:
