@@ -25,10 +25,11 @@ from pathlib import Path
 Stat = tuple[int, int, int, int]
 # A file or folder left out and reported: its relative path, and why (NOT_UTF8: the
 # name is shown escaped, as such a path could be neither stored nor printed; NOT_MD: a
-# story file named story.MD or story.markdown, which an editor meant as a record).
+# story file named story.MD or story.markdown, which an editor meant as a record; both
+# are rejected files. LINKED: a link to a folder, a warning).
 Unread = tuple[str, str]
 NOT_UTF8, NOT_MD = "not utf-8", "not .md"
-LINKED = "linked folder"  # not entered (see scan_records): a warning, not a rejected file
+LINKED = "linked folder"  # not entered (see scan_records)
 # The folder, its prefix in paths, its record names, and what in it is left out.
 Folder = tuple[str, str, list[str], list[Unread]]
 Found = tuple[str, list[tuple[str, "Stat | None"]], list[Unread]]  # prefix, stats, left out
@@ -67,7 +68,7 @@ class Scan:
     def release_files(self) -> None:
         """Forget the files found; ``digest`` and ``folders`` stay. Once the records are
         loaded, a big build has better use for the memory (about 40 MB at 100,000
-        records): the workers that render the feeds are forked after it."""
+        records) while it renders."""
         self._found = None
         self.__dict__.pop("records", None)  # the cached properties' values
         self.__dict__.pop("stats", None)
