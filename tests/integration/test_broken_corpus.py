@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from feedpub.cli import EXIT_OK, main
 from feedpub.load import load_articles, load_site
@@ -158,6 +158,27 @@ def test_each_broken_record_alone_gives_its_one_line(tmp_path: Path, name: str) 
     assert {article.id for article in loaded.articles} == GOOD_IDS
 
 
+def _build(site_folder: SiteFolder, *extra: str) -> Result:
+    return CliRunner().invoke(main, [
+        "build", "--config", str(site_folder.config), "--articles", str(site_folder.articles),
+        "--output", str(site_folder.output), "--now", NOW, *extra,
+    ])  # fmt: skip
+
+
+def _check(site_folder: SiteFolder) -> Result:
+    return CliRunner().invoke(main, [
+        "check", "--config", str(site_folder.config), "--articles", str(site_folder.articles),
+        "--now", NOW,
+    ])  # fmt: skip
+
+
+def _runs_say(site_folder: SiteFolder, runs: tuple[str, ...], exit_code: int, stderr: str) -> None:
+    """Each build in turn (``runs`` names them) exits with ``exit_code`` and says ``stderr``."""
+    for run in runs:
+        result = _build(site_folder)
+        assert (result.exit_code, result.stderr) == (exit_code, stderr), run
+
+
 def test_a_name_that_is_not_utf8_is_one_line_and_the_rest_is_built(
     site_folder: SiteFolder,
 ) -> None:
@@ -176,14 +197,9 @@ def test_a_name_that_is_not_utf8_is_one_line_and_the_rest_is_built(
         f"{site_folder.articles}/d\\xe9p\\xeache: the name is not UTF-8, so it is not read. "
         "Rename it in UTF-8 (convmv does it for a whole folder).\n"
     )
-    command = ["build", "--config", str(site_folder.config), "--articles",
-               str(site_folder.articles), "--output", str(site_folder.output), "--now", NOW]  # fmt: skip
-    for run in ("first", "nothing changed"):
-        result = CliRunner().invoke(main, command)
-        assert (result.exit_code, result.stderr) == (EXIT_REJECTED, expected), run
+    _runs_say(site_folder, ("first", "nothing changed"), EXIT_REJECTED, expected)
     assert b":good<" in (site_folder.output / "rss.xml").read_bytes()
-    checked = CliRunner().invoke(main, ["check", "--config", str(site_folder.config),
-                                        "--articles", str(site_folder.articles), "--now", NOW])  # fmt: skip
+    checked = _check(site_folder)
     assert (checked.exit_code, checked.stderr) == (EXIT_REJECTED, expected)
 
 
@@ -191,9 +207,7 @@ def test_a_name_that_is_not_utf8_added_with_an_edit_is_reported(site_folder: Sit
     # An edit alone is built incrementally; the new name beside it must still be said.
     site_folder.add("good.md", record(id="good", sections="[politics, world, photo]"))
     site_folder.add("other.md", record(id="other", headline="Before"))
-    command = ["build", "--config", str(site_folder.config), "--articles",
-               str(site_folder.articles), "--output", str(site_folder.output), "--now", NOW]  # fmt: skip
-    assert CliRunner().invoke(main, command).exit_code == EXIT_OK
+    assert _build(site_folder).exit_code == EXIT_OK
     site_folder.add("other.md", record(id="other", headline="After"))
     with open(bytes(site_folder.articles) + b"/caf\xe9.md", "w", encoding="utf-8") as stream:
         stream.write(record(id="cafe"))
@@ -201,9 +215,7 @@ def test_a_name_that_is_not_utf8_added_with_an_edit_is_reported(site_folder: Sit
         f"{site_folder.articles}/caf\\xe9.md: the name is not UTF-8, so it is not read. "
         "Rename it in UTF-8 (convmv does it for a whole folder).\n"
     )
-    for run in ("the edit", "nothing changed"):
-        result = CliRunner().invoke(main, command)
-        assert (result.exit_code, result.stderr) == (EXIT_REJECTED, expected), run
+    _runs_say(site_folder, ("the edit", "nothing changed"), EXIT_REJECTED, expected)
     assert b"After" in (site_folder.output / "rss.xml").read_bytes()
 
 
@@ -221,11 +233,7 @@ def test_a_story_named_md_in_capitals_or_markdown_is_one_line_each(
         f"{site_folder.articles}/talks.markdown: the name ends in '.markdown', so it is not "
         "read: records end in '.md' (lower case). Rename it to talks.md.\n"
     )
-    command = ["build", "--config", str(site_folder.config), "--articles",
-               str(site_folder.articles), "--output", str(site_folder.output), "--now", NOW]  # fmt: skip
-    for run in ("first", "nothing changed"):
-        result = CliRunner().invoke(main, command)
-        assert (result.exit_code, result.stderr) == (EXIT_REJECTED, expected), run
+    _runs_say(site_folder, ("first", "nothing changed"), EXIT_REJECTED, expected)
     assert b":good<" in (site_folder.output / "rss.xml").read_bytes()
 
 
@@ -240,14 +248,9 @@ def test_a_link_to_a_folder_is_a_warning_every_run(site_folder: SiteFolder, tmp_
         f"{site_folder.articles}/shared: a link to a folder is not followed, so no record in "
         "it is read. Move the folder into the articles folder to publish them\n"
     )
-    command = ["build", "--config", str(site_folder.config), "--articles",
-               str(site_folder.articles), "--output", str(site_folder.output), "--now", NOW]  # fmt: skip
-    for run in ("first", "nothing changed"):
-        result = CliRunner().invoke(main, command)
-        assert (result.exit_code, result.stderr) == (EXIT_OK, warning), run
-    cold = CliRunner().invoke(main, [*command, "--cache", str(tmp_path / "new-cache")])
+    _runs_say(site_folder, ("first", "nothing changed"), EXIT_OK, warning)
+    cold = _build(site_folder, "--cache", str(tmp_path / "new-cache"))
     assert (cold.exit_code, cold.stderr) == (EXIT_OK, warning)
-    checked = CliRunner().invoke(main, ["check", "--config", str(site_folder.config),
-                                        "--articles", str(site_folder.articles), "--now", NOW])  # fmt: skip
+    checked = _check(site_folder)
     assert (checked.exit_code, checked.stderr) == (EXIT_OK, warning)
     assert b":elsewhere<" not in (site_folder.output / "rss.xml").read_bytes()
