@@ -261,3 +261,23 @@ def test_only_wire_stories_name_their_source() -> None:
     assert source is not None
     assert source.findtext(f"{ATOM}title") == "Eurasia Wire Service"
     assert [link.get("href") for link in source.iter(f"{ATOM}link")] == ["https://www.ews.example/"]
+
+
+def test_rss_plain_text_uses_hexadecimal_references_and_html_keeps_its_own() -> None:
+    # RSS Profile, "Character Data": "&" and "<" in plain text as &#x26; and &#x3C;,
+    # which aggregators that read a title as HTML and those that do not both show as
+    # written. Descriptions hold HTML and keep the usual escaping.
+    import feedparser  # type: ignore[import-untyped]
+
+    article = make_article(headline="AT&T <3 Q&A > B", byline=("Smith & Wesson",),
+                           summary="Fish & chips")  # fmt: skip
+    content = rss_file(combined(article), "https://feeds.test.example/").content
+    assert b"<title>AT&#x26;T &#x3C;3 Q&#x26;A &#x3E; B</title>" in content
+    assert b"<dc:creator>Smith &#x26; Wesson</dc:creator>" in content
+    assert b"<description>Fish &amp;amp; chips</description>" in content
+    entry = feedparser.parse(content).entries[0]
+    assert (entry.title, entry.author) == ("AT&T <3 Q&A > B", "Smith & Wesson")
+    assert (
+        b"<title>AT&amp;T &lt;3 Q&amp;A &gt; B</title>"
+        in atom_file(combined(article), "https://feeds.test.example/").content
+    )  # Atom says what its text is: type="text" by default

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -17,7 +18,7 @@ from feedpub.build._feedgen import Element, sub_element
 from feedpub.build.render import image_title
 from feedpub.build.spliced import spliced
 from feedpub.build.vocabulary import ATOM, CONTENT, DC, FEEDPUB, MEDIA
-from feedpub.build.xmlwriter import DECLARATION, attribute, element, leaf, text
+from feedpub.build.xmlwriter import DECLARATION, attribute, element, leaf, plain_text
 from feedpub.model import Entry, Feed, FeedFile, Image, file_in
 
 FILENAME = "rss.xml"
@@ -52,7 +53,7 @@ def rss_file(feed: Feed, feeds_url: str, items: Sequence[bytes] | None = None) -
         feed_hook=channel_hook,
         entry_hook=_extend_item,
     )
-    return FeedFile(path=feed.file_path(FILENAME), content=content, media_type=MEDIA_TYPE)
+    return FeedFile(path=feed.file_path(FILENAME), content=_plain(content), media_type=MEDIA_TYPE)
 
 
 def _extend_item(item: Element, entry: Entry) -> None:
@@ -93,6 +94,31 @@ _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+# Every element but the two that hold HTML carries plain text (RSS Profile, "Character
+# Data"), written with plain_text's hexadecimal references. The channel description
+# holds plain text too, but lxml cannot tell it from an item's, so both keep feedgen's.
+_leaf = functools.partial(leaf, escape=plain_text)
+_element = functools.partial(element, escape=plain_text)
+_HTML = (b"description", b"content:encoded")
+# A leaf element with text, on one line as lxml pretty-prints it.
+_LEAF = re.compile(rb"<([A-Za-z][\w:.-]*)((?:\s[^>]*)?)>([^<]*&[^<]*)</\1>")
+_NAMED = {b"&amp;": b"&#x26;", b"&lt;": b"&#x3C;", b"&gt;": b"&#x3E;"}
+_NAMED_REFERENCE = re.compile(rb"&(?:amp|lt|gt);")
+
+
+def _plain(document: bytes) -> bytes:
+    """feedgen's RSS with plain_text's references in the plain-text elements."""
+    return _LEAF.sub(_plain_leaf, document)
+
+
+def _plain_leaf(match: re.Match[bytes]) -> bytes:
+    tag, attributes, content = match.groups()
+    if tag in _HTML:
+        return match.group(0)
+    content = _NAMED_REFERENCE.sub(lambda named: _NAMED[named.group(0)], content)
+    return b"<%s%s>%s</%s>" % (tag, attributes, content, tag)
+
+
 def rfc822(moment: datetime) -> str:
     """feedgen's date format, "%a, %d %b %Y %H:%M:%S %z" in the C locale."""
     day, month = _DAYS[moment.weekday()], _MONTHS[moment.month - 1]
@@ -108,20 +134,20 @@ def rss_text(feed: Feed, feeds_url: str, items: Sequence[str]) -> str:
         DECLARATION,
         f'<rss{declared} version="2.0">',
         "  <channel>",
-        leaf(2, "title", feed.title),
-        leaf(2, "link", feed.home_url),
-        leaf(2, "description", feed.description),
+        _leaf(2, "title", feed.title),
+        _leaf(2, "link", feed.home_url),
+        leaf(2, "description", feed.description),  # left as feedgen writes it (see _plain)
         element(2, "atom:link", None, ("href", self_url), ("rel", "self"),
                 ("type", "application/rss+xml")),
     ]  # fmt: skip
     if feed.rights:
-        lines.append(leaf(2, "copyright", feed.rights))
+        lines.append(_leaf(2, "copyright", feed.rights))
     lines += [
-        leaf(2, "docs", _feedgen.DOCS),
-        leaf(2, "generator", _feedgen.GENERATOR),
+        _leaf(2, "docs", _feedgen.DOCS),
+        _leaf(2, "generator", _feedgen.GENERATOR),
     ]
     if feed.language:
-        lines.append(leaf(2, "language", feed.language))
+        lines.append(_leaf(2, "language", feed.language))
     lines.append(leaf(2, "lastBuildDate", rfc822(feed.updated)))
     if feed.entries:
         newest = max(feed.entries, key=lambda entry: entry.published.timestamp())
@@ -134,8 +160,8 @@ def rss_text(feed: Feed, feeds_url: str, items: Sequence[str]) -> str:
     if feed.archive:
         lines.append(element(2, "fh:archive"))
     lines += [
-        leaf(2, "dc:publisher", feed.publisher.name),
-        vocabulary.agency_line(2, feed.publisher),
+        _leaf(2, "dc:publisher", feed.publisher.name),
+        vocabulary.agency_line(2, feed.publisher, escape=plain_text),
         *items,
         "  </channel>",
         "</rss>",
@@ -152,8 +178,8 @@ def rss_item(entry: Entry) -> str:
     """One ``<item>`` as it stands in a channel, newline-free at its ends."""
     lines = [
         "    <item>",
-        leaf(3, "title", entry.title),
-        leaf(3, "link", entry.url),
+        _leaf(3, "title", entry.title),
+        _leaf(3, "link", entry.url),
     ]
     description = html.escape(entry.summary, quote=False)
     if description:
@@ -161,9 +187,9 @@ def rss_item(entry: Entry) -> str:
         lines.append(leaf(3, "content:encoded", entry.content_html))
     else:  # feedgen: the content becomes the description
         lines.append(leaf(3, "description", entry.content_html))
-    lines.append(f'      <guid isPermaLink="false">{text(entry.id)}</guid>')
+    lines.append(f'      <guid isPermaLink="false">{plain_text(entry.id)}</guid>')
     lines += [
-        element(3, "category", category.label, ("domain", category.scheme))
+        _element(3, "category", category.label, ("domain", category.scheme))
         for category in entry.categories
     ]
     image = entry.image
@@ -176,20 +202,20 @@ def rss_item(entry: Entry) -> str:
     if entry.wire and entry.agency.feed_url:  # <source url> is the feed it came from
         lines.append(
             f'      <source url="{attribute(entry.agency.feed_url)}">'
-            f"{text(entry.agency.name)}</source>"
+            f"{plain_text(entry.agency.name)}</source>"
         )
-    lines += [leaf(3, "dc:creator", author.name) for author in entry.authors]
+    lines += [_leaf(3, "dc:creator", author.name) for author in entry.authors]
     if entry.rights:
-        lines.append(leaf(3, "dc:rights", entry.rights))
+        lines.append(_leaf(3, "dc:rights", entry.rights))
     if entry.language:
-        lines.append(leaf(3, "dc:language", entry.language))
+        lines.append(_leaf(3, "dc:language", entry.language))
     if entry.modified:
         lines.append(leaf(3, "atom:updated", entry.updated.isoformat()))
     if image is not None:
         lines += _media_content(image)
     lines += [
-        vocabulary.dateline_line(3, entry),
-        vocabulary.agency_line(3, entry.agency),
+        vocabulary.dateline_line(3, entry, escape=plain_text),
+        vocabulary.agency_line(3, entry.agency, escape=plain_text),
         "    </item>",
     ]
     return "\n".join(lines)
@@ -209,9 +235,9 @@ def _media_content(image: Image) -> list[str]:
     )
     title = image_title(image)
     children = [
-        element(4, "media:description", image.caption, ("type", "plain")) if image.caption else "",
-        element(4, "media:credit", image.credit, ("role", "photographer")) if image.credit else "",
-        element(4, "media:title", title, ("type", "plain")) if title else "",
+        _element(4, "media:description", image.caption, ("type", "plain")) if image.caption else "",
+        _element(4, "media:credit", image.credit, ("role", "photographer")) if image.credit else "",
+        _element(4, "media:title", title, ("type", "plain")) if title else "",
     ]
     children = [child for child in children if child]
     if not children:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from feedpub.build._feedgen import Element, sub_element
-from feedpub.build.xmlwriter import element
+from feedpub.build.xmlwriter import element, text
 from feedpub.model import Agency, Entry, Feed
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -46,7 +46,7 @@ def add_dateline(parent: Element, entry: Entry) -> Element:
     )
 
 
-def agency_line(depth: int, agency: Agency) -> str:
+def agency_line(depth: int, agency: Agency, escape: Callable[[str], str] = text) -> str:
     """add_agency's element as text (xmlwriter)."""
     return element(
         depth,
@@ -54,10 +54,13 @@ def agency_line(depth: int, agency: Agency) -> str:
         agency.name,
         ("abbreviation", agency.abbreviation),
         ("url", agency.url),
+        escape=escape,
     )
 
 
-def dateline_line(depth: int, entry: Entry, *more: tuple[str, str | None]) -> str:
+def dateline_line(
+    depth: int, entry: Entry, *more: tuple[str, str | None], escape: Callable[[str], str] = text
+) -> str:
     """add_dateline's element as text (xmlwriter); ``more``: attributes set after."""
     return element(
         depth,
@@ -67,6 +70,7 @@ def dateline_line(depth: int, entry: Entry, *more: tuple[str, str | None]) -> st
         ("country", entry.dateline.country),
         ("agency", entry.agency.abbreviation),
         *more,
+        escape=escape,
     )
 
 

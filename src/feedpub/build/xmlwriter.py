@@ -9,6 +9,7 @@ holds their output byte for byte to what the feedgen path writes for the same Fe
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 DECLARATION = "<?xml version='1.0' encoding='UTF-8'?>"
 INDENT = "  "  # lxml's pretty_print: two spaces a level
@@ -24,6 +25,20 @@ def text(value: str) -> str:
         return value
     return (
         value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    )
+
+
+def plain_text(value: str) -> str:
+    """Character data of an RSS element that holds plain text (a title, a byline), as
+    the RSS Profile asks: "&", "<" and ">" as hexadecimal references, which aggregators
+    that read such text as HTML and those that do not both show as written."""
+    if _TEXT_SPECIAL.search(value) is None:
+        return value
+    return (
+        value.replace("&", "&#x26;")
+        .replace("<", "&#x3C;")
+        .replace(">", "&#x3E;")
+        .replace("\r", "&#13;")
     )
 
 
@@ -51,12 +66,19 @@ def attributes(pairs: tuple[tuple[str, str | None], ...]) -> str:
     return written
 
 
-def leaf(depth: int, tag: str, value: str) -> str:
+def leaf(depth: int, tag: str, value: str, escape: Callable[[str], str] = text) -> str:
     """element() with text and no attributes, as most elements are."""
-    return f"{_INDENTS[depth]}<{tag}>{text(value)}</{tag}>"
+    return f"{_INDENTS[depth]}<{tag}>{escape(value)}</{tag}>"
 
 
-def element(depth: int, tag: str, value: str | None = None, *pairs: tuple[str, str | None]) -> str:
-    """One line: a leaf element at ``depth``; with ``value`` None it is written empty."""
+def element(
+    depth: int,
+    tag: str,
+    value: str | None = None,
+    *pairs: tuple[str, str | None],
+    escape: Callable[[str], str] = text,
+) -> str:
+    """One line: a leaf element at ``depth``; with ``value`` None it is written empty.
+    ``escape``: text, or plain_text for RSS."""
     start = f"{_INDENTS[depth]}<{tag}{attributes(pairs) if pairs else ''}"
-    return f"{start}/>" if value is None else f"{start}>{text(value)}</{tag}>"
+    return f"{start}/>" if value is None else f"{start}>{escape(value)}</{tag}>"
