@@ -357,6 +357,29 @@ def rss_problems(data: bytes) -> list[str]:
     problems += _rss_extension_problems(root)
     guids = [guid for item in items if (guid := _text(item.find("guid")))]
     problems += [f"guid {g!r} is used by {n} items" for g, n in Counter(guids).items() if n > 1]
+    problems += _rss_character_data_problems(data)
+    return problems
+
+
+# A leaf element with text, as the document spells it (parsing would lose how).
+_RSS_LEAF = re.compile(rb"<([A-Za-z][\w:.-]*)(?:\s[^>]*)?>([^<]*)</\1>")
+# Elements whose text is HTML (escaped as usual) or may be, per the RSS Profile.
+_RSS_HTML_ELEMENTS = {b"description", b"content:encoded"}
+
+
+def _rss_character_data_problems(data: bytes) -> list[str]:
+    """RSS Profile, "Character Data": in plain text, "&" and "<" should be the
+    hexadecimal references &#x26; and &#x3C; (and ">" &#x3E;), the form aggregators
+    read the same whether or not they take the text for HTML."""
+    problems = []
+    for match in _RSS_LEAF.finditer(data):
+        tag, content = match.groups()
+        named = sorted({name.decode() for name in re.findall(rb"&(?:amp|lt|gt);", content)})
+        if named and tag not in _RSS_HTML_ELEMENTS:
+            problems.append(
+                f"<{tag.decode()}> writes {', '.join(named)} in plain text: the RSS Profile "
+                "asks for hexadecimal references (&#x26;, &#x3C;, &#x3E;)"
+            )
     return problems
 
 

@@ -284,6 +284,8 @@ RSS_CASES = [
     ("empty-creator", CREATOR, "<dc:creator/>", "<dc:creator> is empty"),
     ("media-content-without-url", '<media:content url="https://www.fna.example/rain.jpg"',
      "<media:content", "<media:content> url is missing"),
+    ("plain-text-named-reference", CREATOR, "<dc:creator>Smith &amp; Jones</dc:creator>",
+     "<dc:creator> writes &amp; in plain text"),
 ]  # fmt: skip
 
 
