@@ -11,13 +11,13 @@ import contextlib
 import functools
 import gc
 import hashlib
-import json
 import marshal
 import os
 import threading
 import time
 from collections.abc import Collection, Iterator
 from pathlib import Path
+from typing import Any
 
 # Size, mtime, inode and ctime (ns): changes whenever the file does, and whenever its
 # permissions, its mtime set back by hand, or what a link leads to do (a rename or
@@ -54,16 +54,16 @@ class Scan:
         # with a racy file gets one that no later scan repeats. marshal: the fastest
         # stable bytes for a list of tuples (a Python upgrade that changed them, or a
         # file system that listed a folder in another order, would cost one full run).
-        # Not for what is left out, usually nothing: marshal marks an object referred
-        # to more than once, such as the reason shared by every Unread, so its bytes
-        # would differ between a list walked here and one received from the child.
+        # Its format 0, which has no references: later formats mark an object referred
+        # to more than once (the reason every Unread shares) or interned, so equal lists
+        # could give other bytes walked here than received from the child.
         self.folders = {
             prefix: f"racy {started_ns}"
             if max((s[1] for _, s in entries if s), default=0) >= self._racy_from
-            else _digest(marshal.dumps(entries), json.dumps(bad).encode())
+            else _digest((entries, bad))
             for prefix, entries, bad in found
         }
-        self.digest = hashlib.sha256(marshal.dumps(sorted(self.folders.items()))).hexdigest()
+        self.digest = _digest(sorted(self.folders.items()))
 
     def release_files(self) -> None:
         """Forget the files found; ``digest`` and ``folders`` stay. Once the records are
@@ -112,11 +112,8 @@ class Scan:
         return sorted(name for _, _, bad in self._files() for name, why in bad if why == LINKED)
 
 
-def _digest(*parts: bytes) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part)
-    return digest.hexdigest()
+def _digest(value: tuple[Any, ...] | list[Any]) -> str:
+    return hashlib.sha256(marshal.dumps(value, 0)).hexdigest()
 
 
 @contextlib.contextmanager
