@@ -18,7 +18,14 @@ from feedpub.build._feedgen import Element, sub_element
 from feedpub.build.render import image_title
 from feedpub.build.spliced import spliced
 from feedpub.build.vocabulary import ATOM, CONTENT, DC, FEEDPUB, MEDIA
-from feedpub.build.xmlwriter import DECLARATION, attribute, element, leaf, plain_text
+from feedpub.build.xmlwriter import (
+    DECLARATION,
+    attribute,
+    element,
+    hexadecimal,
+    leaf,
+    plain_text,
+)
 from feedpub.model import Entry, Feed, FeedFile, Image, file_in
 
 FILENAME = "rss.xml"
@@ -99,24 +106,21 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 # holds plain text too, but lxml cannot tell it from an item's, so both keep feedgen's.
 _leaf = functools.partial(leaf, escape=plain_text)
 _element = functools.partial(element, escape=plain_text)
-_HTML = (b"description", b"content:encoded")
+_HTML = ("description", "content:encoded")
 # A leaf element with text, on one line as lxml pretty-prints it.
-_LEAF = re.compile(rb"<([A-Za-z][\w:.-]*)((?:\s[^>]*)?)>([^<]*&[^<]*)</\1>")
-_NAMED = {b"&amp;": b"&#x26;", b"&lt;": b"&#x3C;", b"&gt;": b"&#x3E;"}
-_NAMED_REFERENCE = re.compile(rb"&(?:amp|lt|gt);")
+_LEAF = re.compile(r"<([A-Za-z][\w:.-]*)((?:\s[^>]*)?)>([^<]*&[^<]*)</\1>")
 
 
 def _plain(document: bytes) -> bytes:
     """feedgen's RSS with plain_text's references in the plain-text elements."""
-    return _LEAF.sub(_plain_leaf, document)
+    return _LEAF.sub(_plain_leaf, document.decode("utf-8")).encode("utf-8")
 
 
-def _plain_leaf(match: re.Match[bytes]) -> bytes:
+def _plain_leaf(match: re.Match[str]) -> str:
     tag, attributes, content = match.groups()
     if tag in _HTML:
         return match.group(0)
-    content = _NAMED_REFERENCE.sub(lambda named: _NAMED[named.group(0)], content)
-    return b"<%s%s>%s</%s>" % (tag, attributes, content, tag)
+    return f"<{tag}{attributes}>{hexadecimal(content)}</{tag}>"
 
 
 def rfc822(moment: datetime) -> str:

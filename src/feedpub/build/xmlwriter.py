@@ -30,16 +30,23 @@ def text(value: str) -> str:
 
 def plain_text(value: str) -> str:
     """Character data of an RSS element that holds plain text (a title, a byline), as
-    the RSS Profile asks: "&", "<" and ">" as hexadecimal references, which aggregators
-    that read such text as HTML and those that do not both show as written."""
-    if _TEXT_SPECIAL.search(value) is None:
-        return value
-    return (
-        value.replace("&", "&#x26;")
-        .replace("<", "&#x3C;")
-        .replace(">", "&#x3E;")
-        .replace("\r", "&#13;")
-    )
+    the RSS Profile asks: text()'s named references made hexadecimal (see hexadecimal),
+    which aggregators that read such text as HTML and those that do not both show as
+    written."""
+    escaped = text(value)
+    return value if escaped is value else hexadecimal(escaped)
+
+
+# What plain_text writes for each reference text() and libxml2 write by name.
+HEXADECIMAL = {"&amp;": "&#x26;", "&lt;": "&#x3C;", "&gt;": "&#x3E;"}
+
+
+def hexadecimal(escaped: str) -> str:
+    """Escaped character data with its named references hexadecimal. (Replacing "&amp;"
+    first cannot make a new "&lt;": what follows it stays as it was.)"""
+    for named, number in HEXADECIMAL.items():
+        escaped = escaped.replace(named, number)
+    return escaped
 
 
 def attribute(value: str) -> str:
