@@ -148,9 +148,8 @@ def _workers_for(scan: Scan | None) -> contextlib.AbstractContextManager[Workers
 
     if scan is None or len(scan.records) < PARALLEL_FROM or workers() < 2:
         return contextlib.nullcontext()
-    from feedpub.build import archive, render, serialisers  # noqa: F401
+    import feedpub.build.archive  # noqa: F401  (and through it every serialiser and Markdown)
 
-    serialisers()
     return Workers(workers())
 
 
