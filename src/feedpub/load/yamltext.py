@@ -14,8 +14,11 @@ from feedpub.errors import Problem
 
 try:  # the C composer is several times faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _Loader
+    from yaml._yaml import CParser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+    CParser = None  # type: ignore[assignment,misc]
 
 Node = yaml.Node
 ScalarNode = yaml.ScalarNode
@@ -23,6 +26,8 @@ SequenceNode = yaml.SequenceNode
 MappingNode = yaml.MappingNode
 
 _TAG = "tag:yaml.org,2002:"
+# The safe loader's table: first character of a plain scalar -> (tag, pattern) to try.
+_IMPLICIT = yaml.resolver.Resolver.yaml_implicit_resolvers
 # The tags PyYAML's safe resolver assigns to plain YAML; anything else came from an
 # explicit tag in the file (e.g. !!python/object), which a record never needs.
 PLAIN_TAGS = frozenset(
@@ -40,7 +45,7 @@ def compose(text: str, path: str, first_line: int, problems: list[Problem]) -> N
         # Scanning events is cheap next to composing, and needed only when '&' or '*' occur.
         if ("&" in text or "*" in text) and _refuse_anchors(text, path, first_line, problems):
             return None
-        node: Node | None = yaml.compose(text, Loader=_Loader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as error:
         problems.append(_syntax_problem(error, path, first_line))
         return None
@@ -48,6 +53,45 @@ def compose(text: str, path: str, first_line: int, problems: list[Problem]) -> N
         problems.append(Problem(path, first_line, None, f"YAML syntax error: {error}"))
         return None
     return node
+
+
+if CParser is not None:
+
+    class _Composer(CParser):
+        """libyaml's composer with the safe loader's tags, resolved in fewer steps.
+
+        CSafeLoader's Resolver is Python code that libyaml calls back three times for
+        every node, a fifth of a cold build's YAML time. Records use neither of the
+        features it checks there (path resolvers, wildcard resolvers), and the safe
+        loader registers none, so the answer is the table lookup below, every time.
+        tests/unit/test_yamltext.py holds the trees to CSafeLoader's."""
+
+        def resolve(self, kind: type[Node], value: str | None, implicit: tuple[bool, bool]) -> str:
+            if kind is ScalarNode:
+                if implicit[0] and value is not None:
+                    for tag, pattern in _IMPLICIT.get(value[:1], ()):
+                        if pattern.match(value):
+                            return str(tag)
+                return _TAG + "str"
+            return _TAG + ("seq" if kind is SequenceNode else "map")
+
+        def descend_resolver(self, parent: Node | None, index: object) -> None:
+            pass  # no path resolvers to follow
+
+        def ascend_resolver(self) -> None:
+            pass
+
+    def _compose(text: str) -> Node | None:
+        composer = _Composer(text)
+        try:
+            return composer.get_single_node()
+        finally:
+            composer.dispose()
+
+else:  # pragma: no cover - depends on how PyYAML was built
+
+    def _compose(text: str) -> Node | None:
+        return yaml.compose(text, Loader=_Loader)
 
 
 def _refuse_anchors(text: str, path: str, first_line: int, problems: list[Problem]) -> bool:
