@@ -64,7 +64,7 @@ if CParser is not None:
         every node, a fifth of a cold build's YAML time. Records use neither of the
         features it checks there (path resolvers, wildcard resolvers), and the safe
         loader registers none, so the answer is the table lookup below, every time.
-        tests/unit/test_yamltext.py holds the trees to CSafeLoader's."""
+        tests/property/test_composer.py holds its trees to CSafeLoader's."""
 
         def resolve(self, kind: type[Node], value: str | None, implicit: tuple[bool, bool]) -> str:
             if kind is ScalarNode:
