@@ -52,8 +52,10 @@ def archive_order(name: str) -> tuple[str, int]:
     return name[:7], int(name[8:] or 1)
 
 
-# XML 1.0 §2.2 Char: anything else cannot appear in a feed, so it is dropped on load.
-_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What XML 1.0 §2.2 leaves out of Char, so it cannot appear in a feed and is dropped on
+# load. Written as the few it leaves out: the negated class of what Char allows is the
+# same set, and costs every run several milliseconds to compile.
+_NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_safe(text: str) -> str:

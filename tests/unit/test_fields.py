@@ -100,6 +100,18 @@ def test_xml_safe_drops_only_what_xml_forbids() -> None:
     assert xml_safe("a\x00b\x0bc\ufffe d\tتهران 📰") == "abc d\tتهران 📰"
 
 
+def test_xml_safe_keeps_exactly_the_characters_of_xml_1_0() -> None:
+    def allowed(point: int) -> bool:  # XML 1.0 §2.2, production [2] Char
+        return (
+            point in (0x9, 0xA, 0xD)
+            or 0x20 <= point <= 0xD7FF
+            or (0xE000 <= point <= 0xFFFD or 0x10000 <= point <= 0x10FFFF)
+        )
+
+    every = "".join(map(chr, range(0x110000)))
+    assert xml_safe(every) == "".join(char for char in every if allowed(ord(char)))
+
+
 def test_the_url_character_check_is_white_space_and_the_excluded_characters() -> None:
     from feedpub.load.fields import _NOT_IN_URL
 
