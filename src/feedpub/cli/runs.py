@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import functools
 import json
+import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -214,10 +215,19 @@ def remember(outcome: BuildOutcome) -> str:
 
 
 def files_stamp(output: Path, feed_path: str) -> str:
-    """The size, mtime and inode of a feed's files: any change to them is noticed."""
+    """The size, mtime and inode of a feed's files: any change to them is noticed. (Paths
+    as strings: a run that finds nothing changed stamps every file of every feed, and a
+    Path each would be most of that run's time after the walk.)"""
     from feedpub.build import FILENAMES
-    from feedpub.load.recordfile import file_stat
     from feedpub.model import file_in
 
-    stats = (file_stat(output / file_in(feed_path, name)) for name in FILENAMES)
-    return "|".join(":".join(map(str, stat)) if stat else "-" for stat in stats)
+    folder = os.fspath(output)
+    return "|".join(_stamp(os.path.join(folder, file_in(feed_path, name))) for name in FILENAMES)
+
+
+def _stamp(path: str) -> str:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return "-"  # gone: written again
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"
