@@ -49,15 +49,36 @@ def test_a_forked_helper_finds_exactly_the_same(articles: Path, monkeypatch) -> 
     monkeypatch.setattr(scan, "FORK_FROM", 1)
     forked = []
 
-    def counting(tops):  # type: ignore[no-untyped-def]
+    def counting(tops, started_ns):  # type: ignore[no-untyped-def]
         forked.append(len(tops))
-        return real(tops)
+        return real(tops, started_ns)
 
     real = scan._scan_in_two
     monkeypatch.setattr(scan, "_scan_in_two", counting)
     split = scan_records(articles)
     assert forked == [6]  # section/year folders, shared with the child
+    # The child digests its own folders: the same digests as one walk of them all.
+    assert (split.digest, split.folders) == (alone.digest, alone.folders)
     assert (split.records, split.stats) == (alone.records, alone.stats)
+
+
+def test_the_childs_files_are_read_only_when_asked_for(articles: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # A run that finds nothing changed needs the digest alone: the child's half of the
+    # files (tens of milliseconds to unmarshal at 100,000 records) is left as sent.
+    monkeypatch.setattr(scan, "FORK_FROM", 1)
+    loads = []
+    real = scan.marshal.loads
+
+    def counting(data):  # type: ignore[no-untyped-def]
+        loads.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(scan.marshal, "loads", counting)
+    split = scan_records(articles)
+    assert split.digest and split.folders["photo/2025/"]  # the child's folder, digested
+    assert loads == []
+    assert "photo/2025/s0.md" in split.records and loads != []
+    assert split.stats["photo/2025/s0.md"] is not None and len(loads) == 1
 
 
 def test_names_that_are_not_utf8_are_left_out_and_named_escaped_by_both_walks(
@@ -157,6 +178,22 @@ def test_when_no_process_can_be_forked_one_does_it_all(articles: Path, monkeypat
 
     monkeypatch.setattr(scan.os, "fork", no_fork)
     found = scan_records(articles)
+    assert (found.records, found.stats) == (alone.records, alone.stats)
+
+
+def test_when_the_child_fails_the_parent_does_its_share(articles: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    alone = scan_records(articles)
+    monkeypatch.setattr(scan, "FORK_FROM", 1)
+    parent, real = os.getpid(), scan._scan_whole
+
+    def failing_in_the_child(tops):  # type: ignore[no-untyped-def]
+        if os.getpid() != parent:
+            raise OSError(5, "Input/output error")
+        return real(tops)
+
+    monkeypatch.setattr(scan, "_scan_whole", failing_in_the_child)
+    found = scan_records(articles)
+    assert (found.digest, found.folders) == (alone.digest, alone.folders)
     assert (found.records, found.stats) == (alone.records, alone.stats)
 
 

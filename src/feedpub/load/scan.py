@@ -11,6 +11,7 @@ import contextlib
 import functools
 import gc
 import hashlib
+import io
 import marshal
 import os
 import threading
@@ -43,26 +44,24 @@ class Scan:
     or changes in any way. Sorted paths and the stats by path are made when first
     asked for: a run that finds the digest unchanged never needs them."""
 
-    def __init__(self, found: list[Found], started_ns: int) -> None:
+    def __init__(
+        self,
+        found: list[Found],
+        started_ns: int,
+        folders: dict[str, str] | None = None,
+        pending: bytes = b"",
+    ) -> None:
+        """``folders``: the digests of the folders in ``found`` and in ``pending``, when
+        made already. ``pending``: more Found, marshalled (a forked child's share),
+        read only when the files are asked for: a run that finds the digest unchanged
+        never does."""
         self._found: list[Found] | None = found
+        self._pending = pending
         # A file changed again within the file system's timestamp tick of being stat'ed
         # keeps its stat (when its size stays the same too). So a file modified shortly
         # before the scan is "racy" (as in git): not to be trusted by its stat next time.
         self._racy_from = started_ns - RACY_NS
-        # A digest per folder ("" for the top, else "politics/2026/"), so that an
-        # incremental run compares the stored stats of changed folders only; a folder
-        # with a racy file gets one that no later scan repeats. marshal: the fastest
-        # stable bytes for a list of tuples (a Python upgrade that changed them, or a
-        # file system that listed a folder in another order, would cost one full run).
-        # Its format 0, which has no references: later formats mark an object referred
-        # to more than once (the reason every Unread shares) or interned, so equal lists
-        # could give other bytes walked here than received from the child.
-        self.folders = {
-            prefix: f"racy {started_ns}"
-            if max((s[1] for _, s in entries if s), default=0) >= self._racy_from
-            else _digest((entries, bad))
-            for prefix, entries, bad in found
-        }
+        self.folders = folder_digests(found, started_ns) if folders is None else folders
         self.digest = _digest(sorted(self.folders.items()))
 
     def release_files(self) -> None:
@@ -70,12 +69,17 @@ class Scan:
         loaded, a big build has better use for the memory (about 40 MB at 100,000
         records) while it renders."""
         self._found = None
+        self._pending = b""
         self.__dict__.pop("records", None)  # the cached properties' values
         self.__dict__.pop("stats", None)
 
     def _files(self) -> list[Found]:
         if self._found is None:
             raise RuntimeError("the files of this scan were released")
+        if self._pending:
+            with no_cycle_collection():
+                self._found += marshal.loads(self._pending)  # noqa: S302 our own child's
+            self._pending = b""
         return self._found
 
     def in_folders(self, folders: Collection[str]) -> dict[str, Stat | None]:
@@ -110,6 +114,24 @@ class Scan:
     def linked_folders(self) -> list[str]:
         """Links to folders, which are not entered: relative paths."""
         return sorted(name for _, _, bad in self._files() for name, why in bad if why == LINKED)
+
+
+def folder_digests(found: list[Found], started_ns: int) -> dict[str, str]:
+    """A digest per folder ("" for the top, else "politics/2026/"), so that an
+    incremental run compares the stored stats of changed folders only; a folder with a
+    file modified less than RACY_NS before the scan started gets one that no later scan
+    repeats. marshal: the fastest stable bytes for a list of tuples (a Python upgrade
+    that changed them, or a file system that listed a folder in another order, would
+    cost one full run). Its format 0, which has no references: later formats mark an
+    object referred to more than once (the reason every Unread shares) or interned, so
+    equal lists could give other bytes walked here than in a forked child."""
+    racy_from = started_ns - RACY_NS
+    return {
+        prefix: f"racy {started_ns}"
+        if max((s[1] for _, s in entries if s), default=0) >= racy_from
+        else _digest((entries, bad))
+        for prefix, entries, bad in found
+    }
 
 
 def _digest(value: tuple[Any, ...] | list[Any]) -> str:
@@ -151,9 +173,11 @@ def _scan(articles_dir: Path, stats: bool) -> Scan:
              for _, prefix, names, bad in near],
             started,
         )  # fmt: skip
+    first = _stat_folders(near)
     if len(deeper) < FORK_FROM or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
-        return Scan(_stat_folders(near) + _scan_whole(deeper), started)
-    return Scan(_stat_folders(near) + _scan_in_two(deeper), started)
+        return Scan(first + _scan_whole(deeper), started)
+    found, folders, pending = _scan_in_two(deeper, started)
+    return Scan(first + found, started, folder_digests(first, started) | folders, pending)
 
 
 def _walk(
@@ -224,37 +248,53 @@ def _scan_whole(tops: list[tuple[str, str]]) -> list[Found]:
     return _stat_folders(folders)
 
 
-def _scan_in_two(tops: list[tuple[str, str]]) -> list[Found]:
-    """_scan_whole, every other folder walked and stat'ed by a forked child: stat calls
-    are most of a quiet run, and they scale with cores. A fork copies only the calling
-    thread, so the caller makes sure there is no other."""
+def _scan_in_two(
+    tops: list[tuple[str, str]], started_ns: int
+) -> tuple[list[Found], dict[str, str], bytes]:
+    """_scan_whole, every other folder walked, stat'ed and digested by a forked child:
+    stat calls are most of a quiet run, and they scale with cores. Gives the files
+    found here, the digests of every folder (see folder_digests), and the child's files
+    as it sent them (marshalled: a run that finds nothing changed never reads them). A
+    fork copies only the calling thread, so the caller makes sure there is no other."""
     try:
         reader, writer = os.pipe()
     except OSError:
-        return _scan_whole(tops)  # out of file descriptors: one process will do
+        return _scan_alone(tops, started_ns)  # out of file descriptors: one process will do
     try:
         child = os.fork()
     except OSError:  # out of processes or memory for one
         os.close(reader)
         os.close(writer)
-        return _scan_whole(tops)
+        return _scan_alone(tops, started_ns)
     if child == 0:  # the child: scan its share, send it, and leave at once
         code = 1
         with contextlib.suppress(BaseException):
             os.close(reader)
+            theirs = _scan_whole(tops[1::2])
             with os.fdopen(writer, "wb") as stream:
-                stream.write(marshal.dumps(_scan_whole(tops[1::2])))
+                stream.write(marshal.dumps(folder_digests(theirs, started_ns)))
+                stream.write(marshal.dumps(theirs))
             code = 0
         os._exit(code)
     os.close(writer)
     mine = _scan_whole(tops[0::2])
+    folders = folder_digests(mine, started_ns)  # while the child works on
     with os.fdopen(reader, "rb") as stream:
         data = stream.read()
     _, status = os.waitpid(child, 0)
-    if status != 0 or not data:
-        return mine + _scan_whole(tops[1::2])  # the child failed: do its share here
-    theirs: list[Found] = marshal.loads(data)  # noqa: S302 our own child's
-    return mine + theirs
+    if status != 0 or not data:  # the child failed: do its share here
+        theirs = _scan_whole(tops[1::2])
+        return mine + theirs, folders | folder_digests(theirs, started_ns), b""
+    sent = io.BytesIO(data)
+    folders |= marshal.load(sent)  # noqa: S302 our own child's
+    return mine, folders, data[sent.tell() :]
+
+
+def _scan_alone(
+    tops: list[tuple[str, str]], started_ns: int
+) -> tuple[list[Found], dict[str, str], bytes]:
+    found = _scan_whole(tops)
+    return found, folder_digests(found, started_ns), b""
 
 
 def _stat_folders(folders: list[Folder]) -> list[Found]:
