@@ -6,8 +6,6 @@ import re
 from datetime import datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil import tz
-
 # ISO 8601 profile we accept: a date, 'T' or a space, hours and minutes, optional
 # seconds and fraction, optional offset. A bare date is refused: a news story has a time.
 _ISO_DATETIME = re.compile(
@@ -89,6 +87,8 @@ def _real_offset(text: str) -> bool:
 def _localize(value: datetime, zone: tzinfo, text: str) -> datetime:
     """A wall-clock time in ``zone`` with its offset fixed, refusing times the clock
     skipped (spring forward) or showed twice (fall back): only an offset can say which."""
+    from dateutil import tz  # only stories need it: a run that finds nothing changed does not
+
     local = value.replace(tzinfo=zone)
     if not tz.datetime_exists(local):
         raise DateError(

@@ -7,7 +7,6 @@ becomes a ``Problem`` naming the file, the line, the field and what to write.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Collection, Iterator
 from pathlib import Path
@@ -120,6 +119,8 @@ class Fields:
         for key, (key_node, _) in self._items.items():
             if key in allowed:
                 continue
+            import difflib  # for mistakes only
+
             close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
             hint = f"Did you mean '{close[0]}'?" if close else _known_keys_hint(allowed)
             self._misspelt.update(close)

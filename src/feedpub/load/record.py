@@ -7,7 +7,6 @@ articles.py puts the results together.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -409,6 +408,8 @@ def photo_type(url: str) -> str:
 
 
 def _closest_hint(value: str, known: list[str], where: str) -> str:
+    import difflib  # for mistakes only
+
     close = difflib.get_close_matches(value, known, n=1, cutoff=0.75)
     if close:
         return f"Did you mean {close[0]!r}? {where}"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -162,6 +161,8 @@ class _Batch:
 
 
 def _new_temporary(target: Path) -> tuple[int, str]:
+    import tempfile  # not needed by a run that finds nothing changed
+
     return tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
 
 
