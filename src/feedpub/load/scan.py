@@ -253,9 +253,10 @@ def _scan_in_two(
 ) -> tuple[list[Found], dict[str, str], bytes]:
     """_scan_whole, every other folder walked, stat'ed and digested by a forked child:
     stat calls are most of a quiet run, and they scale with cores. Gives the files
-    found here, the digests of every folder (see folder_digests), and the child's files
-    as it sent them (marshalled: a run that finds nothing changed never reads them). A
-    fork copies only the calling thread, so the caller makes sure there is no other."""
+    found here (all of them when the child failed), the digests of every folder (see
+    folder_digests), and the child's files as it sent them (marshalled: a run that
+    finds nothing changed never reads them). A fork copies only the calling thread, so
+    the caller makes sure there is no other."""
     try:
         reader, writer = os.pipe()
     except OSError:
