@@ -35,6 +35,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import generate  # noqa: E402  (a sibling script, not a package)
 
+from feedpub.load.scan import RACY_NS  # noqa: E402
+
 CACHE_DIR_NAME = ".feedpub-cache"  # none yet; a future cache next to the config is cleared
 DIRTY = "IN-USE"  # present while run.py has a record edited or added; stale corpus if left
 
@@ -169,6 +171,10 @@ def corpus(workdir: Path, n: int, seed: int) -> Path:
     data["generator"] = version
     manifest.write_text(json.dumps(data, indent=2) + "\n")
     log(f"[{n}] generated in {time.perf_counter() - start:.1f} s: {json.dumps(data['counts'])}")
+    # A file modified moments before a scan is read again by the next run (feedpub's
+    # RACY_NS): a cold build straight after the generator would make the first "nothing
+    # changed" run read the newest folders again.
+    time.sleep(RACY_NS / 1e9 + 0.5)
     return root
 
 
