@@ -197,6 +197,61 @@ def test_check_validates_and_writes_nothing(site_folder: SiteFolder) -> None:
     assert not site_folder.output.exists()
 
 
+def test_check_keeps_its_own_index_and_never_touches_the_builds(site_folder: SiteFolder) -> None:
+    # A check from an editor may run while cron builds: were they to share the index, a
+    # busy database would be discarded and the next build would parse every record.
+    site_folder.add("a.md", record())
+    site_folder.add("bad.md", record(id="x y"))
+    assert build(site_folder).exit_code == EXIT_REJECTED
+    cache = site_folder.root / ".feedpub-cache"
+    builds = cache / "records.sqlite"
+    before = (builds.read_bytes(), builds.stat().st_mtime_ns, site_folder.output_files())
+    first, second = run(site_folder, "check", "--now", NOW), run(site_folder, "check", "--now", NOW)
+    assert (cache / "check.sqlite").is_file()
+    assert (builds.read_bytes(), builds.stat().st_mtime_ns, site_folder.output_files()) == before
+    said = [(r.exit_code, r.stdout, r.stderr) for r in (first, second)]
+    assert said[0] == said[1] and said[0][0] == EXIT_REJECTED
+    assert "bad.md:2: id: 'x y' has characters an id cannot have" in said[0][2]
+
+
+def test_a_second_check_reads_only_the_records_that_changed(
+    site_folder: SiteFolder, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import feedpub.load.articles
+
+    for name in "abc":
+        site_folder.add(f"{name}.md", record(id=name))
+    site_folder.age()
+    assert run(site_folder, "check", "--now", NOW).exit_code == EXIT_OK
+    read: list[str] = []
+    real = feedpub.load.articles.read_record
+
+    def counting(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        read.append(path.name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(feedpub.load.articles, "read_record", counting)
+    site_folder.add("b.md", record(id="b", headline="A headline: changed"))  # invalid YAML
+    result = run(site_folder, "check", "--now", NOW)
+    assert read == ["b.md"]
+    assert result.exit_code == EXIT_REJECTED and "b.md:3: YAML syntax error" in result.stderr
+    site_folder.add("b.md", record(id="b", headline="Changed"))
+    assert run(site_folder, "check", "--now", NOW).exit_code == EXIT_OK
+    assert read == ["b.md", "b.md"]
+
+
+def test_a_check_whose_cache_cannot_be_used_says_so_and_checks_all_the_same(
+    site_folder: SiteFolder, tmp_path: Path
+) -> None:
+    site_folder.add("a.md", record())
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache folder should be")
+    result = run(site_folder, "check", "--now", NOW, "--cache", str(blocked))
+    assert result.exit_code == EXIT_OK
+    assert result.stdout == "Checked 1 record: 1 good, 12 files would be built.\n"
+    assert result.stderr.startswith(f"{blocked / 'check.sqlite'}: the record index cannot be")
+
+
 def test_defaults_read_the_current_folder(site_folder: SiteFolder) -> None:
     site_folder.add("a.md", record())
     completed = subprocess.run(

@@ -203,34 +203,27 @@ def publish(
 @config_option
 @articles_option
 @now_option
-def check(config: Path, articles: Path, now: str | None) -> None:
-    """Validate the configuration and every record; write nothing."""
-    from feedpub.build import FeedBuild
-    from feedpub.build.lead import lead_text
-    from feedpub.build.select import choose_feeds
-    from feedpub.load import load_articles, load_site, read_body
-    from feedpub.load.articles import folder_warnings
-    from feedpub.load.scan import scan_records
+@click.option("--cache", "cache", type=click.Path(path_type=Path), metavar="DIR",
+              help="Where to keep check's own index of records [default: .feedpub-cache "
+                   "beside the config file].")  # fmt: skip
+def check(config: Path, articles: Path, now: str | None, cache: Path | None) -> None:
+    """Validate the configuration and every record; write no feed."""
+    from feedpub.cli.runs import run_check
+    from feedpub.load import load_site
 
     with _exits():
         site = load_site(config, articles)
         moment = _parse_now(now, site)
-        scan = scan_records(articles, stats=False)
-        warnings = folder_warnings(scan, str(articles))
-        loaded = load_articles(articles, site, str(articles), lead=lead_text, scan=scan)
-        plans = choose_feeds(site, loaded.listings, moment)
-        built = FeedBuild(site, plans, loaded.fetch, read_body, lambda path, digest: False)
-        for _ in built:  # every feed is built and checked, one at a time, and dropped
-            pass
-    for problem in loaded.problems:
+        checked = run_check(site, articles, moment, cache=_cache_dir(cache, config))
+    for problem in checked.problems:
         click.echo(str(problem), err=True)
-    _echo_lines(list(warnings), err=True)
-    line = (f"Checked {records(len(loaded.listings) + loaded.rejected)}: "
-            f"{len(loaded.listings)} good, {built.feeds} files would be built.")  # fmt: skip
-    if loaded.rejected:
-        line += f" {records(loaded.rejected).capitalize()} rejected (see above)."
+    _echo_lines(list(checked.warnings), err=True)
+    line = (f"Checked {records(checked.good + checked.rejected)}: "
+            f"{checked.good} good, {checked.files} files would be built.")  # fmt: skip
+    if checked.rejected:
+        line += f" {records(checked.rejected).capitalize()} rejected (see above)."
     click.echo(line)
-    sys.exit(EXIT_REJECTED if loaded.rejected else EXIT_OK)
+    sys.exit(EXIT_REJECTED if checked.rejected else EXIT_OK)
 
 
 @main.command()

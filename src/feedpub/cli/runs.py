@@ -1,4 +1,5 @@
-"""One build run: load, build, write, and remember what it was made from.
+"""One build run: load, build, write, and remember what it was made from; and one
+check run, which builds every file and writes none.
 
 Cron runs ``feedpub build`` every few minutes, and most runs find nothing changed.
 A complete run records the digest of its record files' stats, the span of moments
@@ -16,7 +17,7 @@ import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from feedpub.cli.summary import BuildOutcome, Upcoming
 from feedpub.errors import Problem
@@ -25,7 +26,7 @@ from feedpub.model import feed_document
 if TYPE_CHECKING:
     from feedpub.load.index import LastRun, RecordIndex
     from feedpub.load.scan import Scan
-    from feedpub.model import Site
+    from feedpub.model import FeedFile, Site
     from feedpub.parallel import Workers
     from feedpub.publish.local import WriteReport
 
@@ -137,6 +138,56 @@ def _full_run(
                       json.dumps(scan.folders))  # fmt: skip
         index.save_run(output_key, run)
     return outcome
+
+
+class Checked(NamedTuple):
+    """What feedpub check found."""
+
+    good: int
+    rejected: int
+    problems: tuple[Problem, ...]
+    files: int  # that a build would write
+    warnings: tuple[str, ...]
+
+
+def run_check(site: Site, articles: Path, moment: datetime, *, cache: Path | None) -> Checked:
+    """Load every record and build every file in memory, writing no output. ``cache``:
+    where check keeps its own record index (never the build's), so that a check after a
+    few edits parses only those files, and no check holds every story in memory."""
+    from feedpub.build import FeedBuild
+    from feedpub.build.lead import lead_text
+    from feedpub.build.select import choose_feeds
+    from feedpub.load import load_articles, read_body
+    from feedpub.load.articles import folder_warnings
+    from feedpub.load.index import CHECK_DATABASE, RecordIndex
+    from feedpub.load.scan import scan_records
+
+    index = None if cache is None else RecordIndex.for_site(cache, site, articles, CHECK_DATABASE)
+    try:
+        scan = scan_records(articles, stats=index is not None)
+        warnings = folder_warnings(scan, str(articles))
+        with _workers_for(scan) as pool:
+            loaded = load_articles(articles, site, str(articles), index=index, lead=lead_text,
+                                   scan=scan, pool=pool)  # fmt: skip
+            scan.release_files()
+            plans = choose_feeds(site, loaded.listings, moment)
+            built = FeedBuild(site, plans, loaded.fetch, read_body, lambda path, digest: False,
+                              loaded.portable, pool)  # fmt: skip
+            for _ in built.staged(file_path):  # each file built where it is, and dropped
+                pass
+        if index is not None and index.problem is not None:
+            warnings += (index.problem,)
+        return Checked(len(loaded.listings), loaded.rejected, loaded.problems, built.feeds,
+                       warnings)  # fmt: skip
+    finally:
+        if index is not None:
+            index.close()
+
+
+def file_path(file: FeedFile) -> str:
+    """A check's stage (see FeedBuild.staged): the file's bytes stay in the process that
+    made them."""
+    return file.path
 
 
 def _workers_for(scan: Scan | None) -> contextlib.AbstractContextManager[Workers | None]:

@@ -32,6 +32,10 @@ from feedpub.model import Article, Listing, Site, decode_article, feed_time, sha
 
 CACHE_DIR = ".feedpub-cache"
 DATABASE = "records.sqlite"
+# feedpub check keeps its own beside it: a check must never make the build's index
+# busy, for a write that fails discards the index (see _write), and the next cron run
+# would parse every record again.
+CHECK_DATABASE = "check.sqlite"
 SCHEMA = 12
 FLUSH_EVERY = 2000  # rows buffered before they are written (bounds a cold build's memory)
 
@@ -138,13 +142,15 @@ class RecordIndex:
             self._connection = opened
 
     @classmethod
-    def for_site(cls, cache_dir: Path, site: Site, articles: Path) -> RecordIndex:
+    def for_site(
+        cls, cache_dir: Path, site: Site, articles: Path, name: str = DATABASE
+    ) -> RecordIndex:
         # Results depend on the site (sections, agencies, time zone), on how paths are
         # shown in messages, and on which folder they are: a change of any, or of
         # feedpub, starts a new cache. (Two sites run from their own folders with
         # --articles articles and one --cache would otherwise read each other's rows.)
         material = f"{__version__}\n{SCHEMA}\n{site!r}\n{articles}\n{articles.resolve()}"
-        return cls(cache_dir / DATABASE, hashlib.sha256(material.encode()).hexdigest())
+        return cls(cache_dir / name, hashlib.sha256(material.encode()).hexdigest())
 
     def _open(self) -> sqlite3.Connection | str:
         """The database, or why it cannot be opened (it is discarded then)."""
