@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import pty
 import subprocess
 import sys
 from collections.abc import Callable
@@ -11,7 +13,7 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
-from feedpub.cli import EXIT_CONFIG, EXIT_OK, EXIT_OUTPUT, EXIT_REJECTED, main
+from feedpub.cli import EXIT_CONFIG, EXIT_OK, EXIT_OUTPUT, EXIT_REJECTED, PROGRESS_FROM, main
 from support.sites import REPO, SiteFolder, record
 
 NOW = "2026-11-27T12:00:00+03:30"
@@ -250,6 +252,32 @@ def test_a_check_whose_cache_cannot_be_used_says_so_and_checks_all_the_same(
     assert result.exit_code == EXIT_OK
     assert result.stdout == "Checked 1 record: 1 good, 12 files would be built.\n"
     assert result.stderr.startswith(f"{blocked / 'check.sqlite'}: the record index cannot be")
+
+
+def test_a_terminal_is_shown_how_far_the_reading_has_got(site_folder: SiteFolder) -> None:
+    # Only on a terminal, and only for big sites: cron's mail and pipes get no counter.
+    for number in range(PROGRESS_FROM):
+        site_folder.add(f"s{number:04}.md", record(id=f"s{number:04}"))
+    for command in (["build", "--output", str(site_folder.output)], ["check"]):
+        terminal, stderr = pty.openpty()
+        try:
+            completed = subprocess.run(
+                [sys.executable, "-m", "feedpub", command[0], "--config", str(site_folder.config),
+                 "--articles", str(site_folder.articles), "--now", NOW, *command[1:]],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, timeout=120,
+            )  # fmt: skip
+        finally:
+            os.close(stderr)
+        shown = b""
+        with contextlib.suppress(OSError):  # EIO once everything written is read
+            while chunk := os.read(terminal, 4096):
+                shown += chunk
+        os.close(terminal)
+        assert completed.returncode == EXIT_OK, command
+        assert f"Reading records: {PROGRESS_FROM:,}/{PROGRESS_FROM:,}\r\n".encode() in shown, (
+            command
+        )
+    assert run(site_folder, "check", "--now", NOW).stderr == ""  # not a terminal
 
 
 def test_defaults_read_the_current_folder(site_folder: SiteFolder) -> None:

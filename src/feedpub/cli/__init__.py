@@ -214,7 +214,8 @@ def check(config: Path, articles: Path, now: str | None, cache: Path | None) -> 
     with _exits():
         site = load_site(config, articles)
         moment = _parse_now(now, site)
-        checked = run_check(site, articles, moment, cache=_cache_dir(cache, config))
+        checked = run_check(site, articles, moment, cache=_cache_dir(cache, config),
+                            progress=_progress_bar())  # fmt: skip
     for problem in checked.problems:
         click.echo(str(problem), err=True)
     _echo_lines(list(checked.warnings), err=True)

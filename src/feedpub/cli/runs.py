@@ -150,7 +150,14 @@ class Checked(NamedTuple):
     warnings: tuple[str, ...]
 
 
-def run_check(site: Site, articles: Path, moment: datetime, *, cache: Path | None) -> Checked:
+def run_check(
+    site: Site,
+    articles: Path,
+    moment: datetime,
+    *,
+    cache: Path | None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Checked:
     """Load every record and build every file in memory, writing no output. ``cache``:
     where check keeps its own record index (never the build's), so that a check after a
     few edits parses only those files, and no check holds every story in memory."""
@@ -167,8 +174,8 @@ def run_check(site: Site, articles: Path, moment: datetime, *, cache: Path | Non
         scan = scan_records(articles, stats=index is not None)
         warnings = folder_warnings(scan, str(articles))
         with _workers_for(scan) as pool:
-            loaded = load_articles(articles, site, str(articles), index=index, lead=lead_text,
-                                   scan=scan, pool=pool)  # fmt: skip
+            loaded = load_articles(articles, site, str(articles), progress, index, lead_text,
+                                   scan, pool)  # fmt: skip
             scan.release_files()
             plans = choose_feeds(site, loaded.listings, moment)
             built = FeedBuild(site, plans, loaded.fetch, read_body, lambda path, digest: False,
