@@ -242,6 +242,29 @@ def test_a_second_check_reads_only_the_records_that_changed(
     assert read == ["b.md", "b.md"]
 
 
+def test_a_check_builds_again_only_the_feeds_whose_stories_changed(
+    site_folder: SiteFolder, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import feedpub.build
+
+    built: list[int] = []  # files built by each check
+
+    class Counting(feedpub.build.FeedBuild):
+        def staged(self, stage):  # type: ignore[no-untyped-def]
+            yield from super().staged(stage)
+            built.append(self.feeds - len(self.skipped))
+
+    monkeypatch.setattr(feedpub.build, "FeedBuild", Counting)
+    site_folder.add("p.md", record(id="p", sections="[politics]"))
+    site_folder.add("w.md", record(id="w", sections="[world]"))
+    site_folder.age()
+    said = run(site_folder, "check", "--now", NOW).stdout
+    assert run(site_folder, "check", "--now", NOW).stdout == said
+    site_folder.add("w.md", record(id="w", sections="[world]", headline="Changed"))
+    assert run(site_folder, "check", "--now", NOW).exit_code == EXIT_OK
+    assert built == [12, 0, 6]  # all; none; the site's feed and World's, three files each
+
+
 def test_a_check_whose_cache_cannot_be_used_says_so_and_checks_all_the_same(
     site_folder: SiteFolder, tmp_path: Path
 ) -> None:

@@ -160,7 +160,8 @@ def run_check(
 ) -> Checked:
     """Load every record and build every file in memory, writing no output. ``cache``:
     where check keeps its own record index (never the build's), so that a check after a
-    few edits parses only those files, and no check holds every story in memory."""
+    few edits parses only those files and builds only the feeds they are in, and no
+    check holds every story in memory."""
     from feedpub.build import FeedBuild
     from feedpub.build.lead import lead_text
     from feedpub.build.select import choose_feeds
@@ -178,17 +179,27 @@ def run_check(
                                    scan, pool)  # fmt: skip
             scan.release_files()
             plans = choose_feeds(site, loaded.listings, moment)
-            built = FeedBuild(site, plans, loaded.fetch, read_body, lambda path, digest: False,
+            # A feed built from the same inputs by an earlier check builds the same again.
+            known = index.feed_digests(CHECKED) if index is not None else {}
+            built = FeedBuild(site, plans, loaded.fetch, read_body,
+                              lambda path, digest: known.get(path, ("",))[0] == digest,
                               loaded.portable, pool)  # fmt: skip
             for _ in built.staged(file_path):  # each file built where it is, and dropped
                 pass
-        if index is not None and index.problem is not None:
-            warnings += (index.problem,)
+        if index is not None:
+            index.save_feed_digests(
+                CHECKED, {path: (digest, "") for path, digest in built.digests.items()}
+            )
+            if index.problem is not None:
+                warnings += (index.problem,)
         return Checked(len(loaded.listings), loaded.rejected, loaded.problems, built.feeds,
                        warnings)  # fmt: skip
     finally:
         if index is not None:
             index.close()
+
+
+CHECKED = ""  # the "output" under which check records the feeds it built (see run_check)
 
 
 def file_path(file: FeedFile) -> str:
