@@ -158,10 +158,10 @@ def run_check(
     cache: Path | None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Checked:
-    """Load every record and build every file in memory, writing no output. ``cache``:
-    where check keeps its own record index (never the build's), so that a check after a
-    few edits parses only those files and builds only the feeds they are in, and no
-    check holds every story in memory."""
+    """Load every record and build, in memory, every feed no earlier check built from
+    the same inputs; write no output. ``cache``: where check keeps its own record index
+    (never the build's), so that a check after a few edits parses only those files and
+    builds only the feeds they are in, and no check holds every story in memory."""
     from feedpub.build import FeedBuild
     from feedpub.build.lead import lead_text
     from feedpub.build.select import choose_feeds
